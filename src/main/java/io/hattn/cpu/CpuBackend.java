@@ -1,0 +1,73 @@
+package io.hattn.cpu;
+
+import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionProblem;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The embedded default backend: blocked per level, Vector API, parallel over blocks on its own fork/join pool.
+ * One call at a time per instance (each call uses every thread); buffers are kept per shape between calls.
+ */
+public final class CpuBackend implements AttentionBackend {
+
+    public static final String NAME = "cpu";
+
+    private final ForkJoinPool pool;
+    private final HierarchicalForward hierarchical;
+    private final ExactForward exact;
+
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.pool = new ForkJoinPool(threads);
+        ParallelRange parallel = new ParallelRange(pool);
+        this.hierarchical = new HierarchicalForward(parallel);
+        this.exact = new ExactForward(parallel);
+    }
+
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String device() {
+        return describeDevice(pool.getParallelism());
+    }
+
+    static String describeDevice(int threads) {
+        return "Java " + Runtime.version().feature() + " " + Simd.describe() + ", " + threads + " threads, "
+                + System.getProperty("os.arch");
+    }
+
+    @Override
+    public synchronized void hierarchical(AttentionProblem problem, float[] out) {
+        requireOutput(problem, out);
+        hierarchical.run(problem, out);
+    }
+
+    @Override
+    public synchronized void exact(AttentionProblem problem, float[] out) {
+        requireOutput(problem, out);
+        exact.run(problem, out);
+    }
+
+    @Override
+    public synchronized void close() {
+        hierarchical.release();
+        exact.release();
+        pool.shutdown();
+    }
+
+    private static void requireOutput(AttentionProblem problem, float[] out) {
+        if (out == null || out.length != problem.outputElements()) {
+            throw new IllegalArgumentException("out must have " + problem.outputElements() + " elements, got "
+                    + (out == null ? "null" : out.length));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.hattn.cpu;
+
+import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.AttentionSpec;
+
+/**
+ * Exact softmax attention on the same tile kernels: tiles of {@link #TILE} query rows walk the key tiles with an
+ * online softmax (flash-attention style), in parallel over query tiles. O(L^2 d) work, O(L d) memory. It is the
+ * honest baseline the hierarchical path is measured against, so it gets the same care.
+ */
+final class ExactForward {
+
+    static final int TILE = 64;
+
+    private final ParallelRange parallel;
+    private HeadPyramid keys;
+
+    ExactForward(ParallelRange parallel) {
+        this.parallel = parallel;
+    }
+
+    void run(AttentionProblem problem, float[] out) {
+        AttentionSpec spec = problem.spec();
+        if (problem.bias() != null) {
+            throw new IllegalArgumentException("bias is defined for hierarchical attention only; pass null");
+        }
+        int tiles = (spec.length() + TILE - 1) / TILE;
+        int padded = tiles * TILE;
+        if (keys == null || !keys.fits(padded, TILE, 1, spec.dim(), spec.valueDim())) {
+            keys = null;
+            keys = new HeadPyramid(padded, TILE, 1, spec.dim(), spec.valueDim());
+        }
+        HeadPyramid head = keys;
+        for (int b = 0; b < spec.batch(); b++) {
+            for (int h = 0; h < spec.heads(); h++) {
+                int batch = b;
+                int headIndex = h;
+                parallel.forEach(padded, 4096, (from, to) -> head.loadFinest(problem, batch, headIndex, from, to));
+                int outputRow = (b * spec.heads() + h) * spec.length();
+                parallel.forEach(tiles, 1, (from, to) -> {
+                    SoftmaxTile tile = new SoftmaxTile(TILE, TILE, spec.valueDim());
+                    for (int queryTile = from; queryTile < to; queryTile++) {
+                        attendTile(spec, head, queryTile, tiles, tile, outputRow, out);
+                    }
+                });
+            }
+        }
+    }
+
+    void release() {
+        keys = null;
+    }
+
+    private static void attendTile(AttentionSpec spec, HeadPyramid head, int queryTile, int tiles, SoftmaxTile tile,
+                                   int outputRow, float[] out) {
+        int firstRow = queryTile * TILE;
+        tile.clear(TILE);
+        int lastKeyTile = spec.causal() ? queryTile : tiles - 1;
+        for (int keyTile = 0; keyTile <= lastKeyTile; keyTile++) {
+            TileKernels.scores(head.queries, firstRow, TILE, spec.dim(), head.keysTransposed,
+                    head.keyBlockBase(0, keyTile), TILE, tile.scores, TILE, 0);
+            int keyRow = keyTile * TILE;
+            boolean diagonal = spec.causal() && keyTile == queryTile;
+            for (int r = 0; r < TILE; r++) {
+                for (int c = 0; c < TILE; c++) {
+                    if (head.weights[keyRow + c] == 0f || (diagonal && c > r)) {
+                        tile.scores[r * TILE + c] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+            }
+            tile.rescaleAndExponentiate(TILE, TILE);
+            tile.accumulate(TILE, 0, TILE, head.values, keyRow, head.weights);
+        }
+        tile.writeNormalized(Math.min(TILE, spec.length() - firstRow), head.weights, firstRow, out,
+                (outputRow + firstRow) * spec.valueDim());
+    }
+}

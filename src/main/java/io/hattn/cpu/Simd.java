@@ -1,0 +1,23 @@
+package io.hattn.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one switch between the Vector API and plain scalar loops ({@code -Dhattn.simd=false}, for debugging and
+ * for comparing the two), and the vector shape used everywhere in this package.
+ */
+final class Simd {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("hattn.simd", "true"));
+
+    private Simd() {
+    }
+
+    /** Words for result lines: "Vector API 512-bit" or "scalar (hattn.simd=false)". */
+    static String describe() {
+        return ENABLED ? "Vector API " + SPECIES.vectorBitSize() + "-bit" : "scalar (hattn.simd=false)";
+    }
+}

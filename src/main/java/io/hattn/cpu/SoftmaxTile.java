@@ -1,0 +1,95 @@
+package io.hattn.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Per-thread scratch for one tile of query rows, and the online-softmax step both attention paths share: each
+ * row carries a running maximum {@code m}, denominator {@code D} and numerator {@code Y}; a new tile of scores
+ * rescales them to the new maximum, then adds its weights. This is how the hierarchical path folds a coarse
+ * level's contribution (computed with the coarse row's own maximum) into its children with one offset per row,
+ * exactly as h-attention.md section 5 requires, and how the exact path walks keys without an L x L matrix.
+ */
+final class SoftmaxTile {
+    final int rows;
+    final int scoreStride;
+    final int valueDim;
+    final float[] scores;
+    final float[] maxima;
+    final float[] denominators;
+    final float[] numerators;
+
+    SoftmaxTile(int rows, int scoreColumns, int valueDim) {
+        this.rows = rows;
+        this.scoreStride = scoreColumns;
+        this.valueDim = valueDim;
+        this.scores = new float[rows * scoreColumns];
+        this.maxima = new float[rows];
+        this.denominators = new float[rows];
+        this.numerators = new float[rows * valueDim];
+    }
+
+    /** Every row starts with nothing: m = -inf, D = 0, Y = 0. */
+    void clear(int usedRows) {
+        Arrays.fill(maxima, 0, usedRows, Float.NEGATIVE_INFINITY);
+        Arrays.fill(denominators, 0, usedRows, 0f);
+        Arrays.fill(numerators, 0, usedRows * valueDim, 0f);
+    }
+
+    /**
+     * Rescales row r to the maximum of its state and its scores in columns [0, columns), then turns those
+     * scores into weights exp(s - m) in place. Rows whose state and scores are all -inf stay empty (no NaN).
+     */
+    void rescaleAndExponentiate(int usedRows, int columns) {
+        for (int r = 0; r < usedRows; r++) {
+            int off = r * scoreStride;
+            float previous = maxima[r];
+            float next = Math.max(previous, TileKernels.max(scores, off, columns));
+            if (next == Float.NEGATIVE_INFINITY) {
+                Arrays.fill(scores, off, off + columns, 0f);
+                continue;
+            }
+            if (previous != next) {
+                float factor = (float) Math.exp(previous - next);
+                denominators[r] *= factor;
+                for (int x = r * valueDim; x < (r + 1) * valueDim; x++) {
+                    numerators[x] *= factor;
+                }
+                maxima[r] = next;
+            }
+            TileKernels.expShifted(scores, off, columns, next);
+        }
+    }
+
+    /**
+     * Adds the weights in score columns [column, column + count) times the value rows starting at
+     * {@code valueRow}; the denominator counts each key by its weight (valid fine tokens under it).
+     */
+    void accumulate(int usedRows, int column, int count, float[] values, int valueRow, float[] keyWeights) {
+        TileKernels.accumulateValues(scores, scoreStride, column, usedRows, count, values, valueRow, valueDim,
+                numerators);
+        for (int r = 0; r < usedRows; r++) {
+            int off = r * scoreStride + column;
+            float sum = 0f;
+            for (int c = 0; c < count; c++) {
+                sum += scores[off + c] * keyWeights[valueRow + c];
+            }
+            denominators[r] += sum;
+        }
+    }
+
+    /**
+     * The final division z = Y / D for the first {@code usedRows} rows into consecutive output rows from
+     * {@code outOffset}; rows whose query is invalid ({@code queryWeights[firstQuery + r] == 0}) or that saw no
+     * valid key output 0.
+     */
+    void writeNormalized(int usedRows, float[] queryWeights, int firstQuery, float[] out, int outOffset) {
+        for (int r = 0; r < usedRows; r++) {
+            float d = denominators[r];
+            float inverse = d > 0f && queryWeights[firstQuery + r] > 0f ? 1f / d : 0f;
+            int offset = outOffset + r * valueDim;
+            for (int x = 0; x < valueDim; x++) {
+                out[offset + x] = numerators[r * valueDim + x] * inverse;
+            }
+        }
+    }
+}
