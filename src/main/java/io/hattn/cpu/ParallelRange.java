@@ -12,6 +12,9 @@ final class ParallelRange {
         void run(int from, int to);
     }
 
+    /** Runs every body on the calling thread, for work that is already parallel one level up. */
+    static final ParallelRange SEQUENTIAL = new ParallelRange(null);
+
     private final ForkJoinPool pool;
 
     ParallelRange(ForkJoinPool pool) {
@@ -19,7 +22,7 @@ final class ParallelRange {
     }
 
     int threads() {
-        return pool.getParallelism();
+        return pool == null ? 1 : pool.getParallelism();
     }
 
     /** Splits into about 4 chunks per thread (for balance), never smaller than {@code grain} items. */
@@ -28,7 +31,7 @@ final class ParallelRange {
             return;
         }
         int chunk = Math.max(grain, (count + 4 * threads() - 1) / (4 * threads()));
-        if (chunk >= count) {
+        if (chunk >= count || pool == null) {
             body.run(0, count);
             return;
         }

@@ -51,9 +51,7 @@ final class SoftmaxTile {
             if (previous != next) {
                 float factor = (float) Math.exp(previous - next);
                 denominators[r] *= factor;
-                for (int x = r * valueDim; x < (r + 1) * valueDim; x++) {
-                    numerators[x] *= factor;
-                }
+                TileKernels.scale(numerators, r * valueDim, valueDim, factor);
                 maxima[r] = next;
             }
             TileKernels.expShifted(scores, off, columns, next);
@@ -68,12 +66,7 @@ final class SoftmaxTile {
         TileKernels.accumulateValues(scores, scoreStride, column, usedRows, count, values, valueRow, valueDim,
                 numerators);
         for (int r = 0; r < usedRows; r++) {
-            int off = r * scoreStride + column;
-            float sum = 0f;
-            for (int c = 0; c < count; c++) {
-                sum += scores[off + c] * keyWeights[valueRow + c];
-            }
-            denominators[r] += sum;
+            denominators[r] += TileKernels.dot(scores, r * scoreStride + column, keyWeights, valueRow, count);
         }
     }
 

@@ -140,4 +140,49 @@ final class TileKernels {
         }
         return best;
     }
+
+    /** {@code dst[dOff + c] += src[sOff + c]} for {@code c < count}: additive masks and biases on a score row. */
+    static void addInto(float[] dst, int dOff, float[] src, int sOff, int count) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, dst, dOff + c)
+                        .add(FloatVector.fromArray(Simd.SPECIES, src, sOff + c)).intoArray(dst, dOff + c);
+            }
+        }
+        for (; c < count; c++) {
+            dst[dOff + c] += src[sOff + c];
+        }
+    }
+
+    /** {@code values[off + c] *= factor} for {@code c < count}. */
+    static void scale(float[] values, int off, int count, float factor) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, values, off + c).mul(factor).intoArray(values, off + c);
+            }
+        }
+        for (; c < count; c++) {
+            values[off + c] *= factor;
+        }
+    }
+
+    /** {@code sum_c a[aOff + c] * b[bOff + c]} for {@code c < count}. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int count) {
+        float sum = 0f;
+        int c = 0;
+        if (Simd.ENABLED && count >= Simd.LANES) {
+            FloatVector acc = FloatVector.zero(Simd.SPECIES);
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                acc = FloatVector.fromArray(Simd.SPECIES, a, aOff + c)
+                        .fma(FloatVector.fromArray(Simd.SPECIES, b, bOff + c), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; c < count; c++) {
+            sum += a[aOff + c] * b[bOff + c];
+        }
+        return sum;
+    }
 }

@@ -1,0 +1,77 @@
+package io.hattn.cli;
+
+import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionProblem;
+import io.hattn.io.Npy;
+import io.hattn.io.NpyArray;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hattn attend}: attention over NumPy arrays, the way Python users and other tools exchange tensors. */
+@Command(name = "attend", mixinStandardHelpOptions = true,
+        description = {"Reads q, k, v (.npy, float32/float64, [L, d] or [B, H, L, d]), runs hierarchical (or "
+                + "--exact) attention and writes the output as float32 .npy of the query's shape, last dimension "
+                + "from v. q is raw: scores are scaled by 1/sqrt(d) unless --scale is given. Any L."})
+final class AttendCommand implements Callable<Integer> {
+
+    @Option(names = "--q", required = true, paramLabel = "Q.npy", description = "Queries.")
+    Path q;
+
+    @Option(names = "--k", required = true, paramLabel = "K.npy", description = "Keys, same shape as q.")
+    Path k;
+
+    @Option(names = "--v", required = true, paramLabel = "V.npy", description = "Values: q's shape, any last dim.")
+    Path v;
+
+    @Option(names = "--block", required = true, paramLabel = "NR", description = "Block size Nr: even, <= L/2.")
+    int block;
+
+    @Option(names = "--causal", description = "Decoder attention: query i sees keys j <= i.")
+    boolean causal;
+
+    @Option(names = "--mask", paramLabel = "M.npy", description = "[L] or [B, L], 1 = valid token, 0 = padding; "
+            + "applies to queries and keys. Padded query rows output 0.")
+    Path mask;
+
+    @Option(names = "--exact", description = "Exact softmax attention instead of the hierarchy.")
+    boolean exact;
+
+    @Option(names = "--scale", paramLabel = "S", description = "Score scale (default 1/sqrt(d)).")
+    Float scale;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.npy", description = "Output file (written whole "
+            + "or not at all).")
+    Path out;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        NpyArray queries = AttendInputs.read("--q", q);
+        AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.read("--k", k),
+                AttendInputs.read("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block, causal,
+                scale);
+        int[] outShape = queries.shape();
+        outShape[outShape.length - 1] = problem.spec().valueDim();
+        try (AttentionBackend backend = backendOptions.open()) {
+            long start = System.nanoTime();
+            float[] result = exact ? backend.exact(problem) : backend.hierarchical(problem);
+            double millis = (System.nanoTime() - start) / 1e6;
+            NpyArray output = new NpyArray(outShape, result);
+            Npy.write(out, output);
+            spec.commandLine().getErr().printf("wrote %s %s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
+                    out, output.shapeString(), exact ? "exact" : "hierarchical",
+                    problem.spec().length(), block, causal ? ", causal" : "", backend.describe(), millis);
+            spec.commandLine().getErr().flush();
+        }
+        return 0;
+    }
+}
