@@ -17,6 +17,10 @@ final class BackendOptions {
     String device;
 
     AttentionBackend open() {
-        return Backends.open(backend, device);
+        try {
+            return Backends.open(backend, device);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--backend/--device: " + e.getMessage(), e);
+        }
     }
 }
