@@ -7,7 +7,7 @@ import java.util.Locale;
 public enum ResultFormat {
     TABLE, CSV, JSON;
 
-    static final String CSV_HEADER = "backend,device,batch,heads,length,dim,block,causal,hier_seconds,hier_gflops,"
+    public static final String CSV_HEADER = "backend,device,batch,heads,length,dim,block,causal,hier_seconds,hier_gflops,"
             + "exact_seconds,exact_gflops,speedup,ns_per_token,max_abs_error,rel_l2_error,peak_heap_mib,note";
 
     public String render(MachineInfo machine, List<BenchmarkResult> results) {

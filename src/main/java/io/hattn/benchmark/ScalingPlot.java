@@ -1,6 +1,8 @@
 package io.hattn.benchmark;
 
+import io.hattn.io.AtomicOutput;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,14 +25,14 @@ public final class ScalingPlot {
     private final XYChart rate;
 
     private ScalingPlot(String title) {
-        time = new XYChartBuilder().width(640).height(480).title(title).xAxisTitle("sequence length L")
+        time = new XYChartBuilder().width(640).height(560).title(title).xAxisTitle("sequence length L")
                 .yAxisTitle("seconds per call (median)").build();
-        rate = new XYChartBuilder().width(640).height(480).title("achieved GFLOP/s (section 9 FLOP model)")
+        rate = new XYChartBuilder().width(640).height(560).title("achieved GFLOP/s (section 9 FLOP model)")
                 .xAxisTitle("sequence length L").yAxisTitle("GFLOP/s").build();
         time.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
         rate.getStyler().setXAxisLogarithmic(true);
         for (XYChart chart : List.of(time, rate)) {
-            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW)
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS)
                     .setMarkerSize(6);
         }
     }
@@ -56,15 +58,11 @@ public final class ScalingPlot {
     }
 
     public void save(Path png) throws IOException {
-        Path absolute = png.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), ".plot", ".png");
-        try {
-            BitmapEncoder.saveBitmap(List.of(time, rate), 1, 2, temporary.toString().replaceAll("\\.png$", ""),
-                    BitmapEncoder.BitmapFormat.PNG);
-            Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicOutput.write(png, temporary -> {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                BitmapEncoder.saveBitmap(List.of(time, rate), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        });
     }
 
     private void addSeries(String name, TreeMap<Integer, double[]> points) {

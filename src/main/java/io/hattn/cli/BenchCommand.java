@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().print(text);
                 spec.commandLine().getOut().flush();
             } else {
-                AtomicFiles.writeString(out, text);
+                io.hattn.io.AtomicOutput.writeString(out, text);
                 progress.println("wrote " + out);
             }
         }

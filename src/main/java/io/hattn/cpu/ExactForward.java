@@ -35,10 +35,11 @@ final class ExactForward {
             for (int h = 0; h < spec.heads(); h++) {
                 int batch = b;
                 int headIndex = h;
-                parallel.forEach(padded, 4096, (from, to) -> head.loadFinest(problem, batch, headIndex, from, to));
+                head.attach(problem, batch, headIndex);
+                parallel.forEach(tiles, 64, (from, to) -> head.loadFinest(problem, batch, headIndex, from, to));
                 int outputRow = (b * spec.heads() + h) * spec.length();
                 parallel.forEach(tiles, 1, (from, to) -> {
-                    SoftmaxTile tile = new SoftmaxTile(TILE, TILE, spec.valueDim());
+                    SoftmaxTile tile = new SoftmaxTile(TILE, TILE, 1, spec.valueDim());
                     for (int queryTile = from; queryTile < to; queryTile++) {
                         attendTile(spec, head, queryTile, tiles, tile, outputRow, out);
                     }
@@ -57,9 +58,11 @@ final class ExactForward {
         tile.clear(TILE);
         int lastKeyTile = spec.causal() ? queryTile : tiles - 1;
         for (int keyTile = 0; keyTile <= lastKeyTile; keyTile++) {
-            TileKernels.scores(head.queries, firstRow, TILE, spec.dim(), head.keysTransposed,
-                    head.keyBlockBase(0, keyTile), TILE, tile.scores, TILE, 0);
             int keyRow = keyTile * TILE;
+            tile.clearSegments();
+            tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), keyRow);
+            tile.computeScores(head.queries(0), head.queryOffset(0, firstRow), TILE, spec.dim(), spec.scale(),
+                    head.keysTransposed);
             boolean diagonal = spec.causal() && keyTile == queryTile;
             for (int r = 0; r < TILE; r++) {
                 for (int c = 0; c < TILE; c++) {
@@ -69,7 +72,7 @@ final class ExactForward {
                 }
             }
             tile.rescaleAndExponentiate(TILE, TILE);
-            tile.accumulate(TILE, 0, TILE, head.values, keyRow, head.weights);
+            tile.accumulate(TILE, head.values(0), head.weights);
         }
         tile.writeNormalized(Math.min(TILE, spec.length() - firstRow), head.weights, firstRow, out,
                 (outputRow + firstRow) * spec.valueDim());

@@ -78,17 +78,19 @@ final class HierarchicalForward {
         HeadPyramid pyramid = workspace.pyramid;
         int b = head / spec.heads();
         int h = head % spec.heads();
-        blocks.forEach(pyramid.paddedLength, 4096, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
+        int finestBlocks = pyramid.paddedLength / spec.block();
+        pyramid.attach(problem, b, h);
+        blocks.forEach(finestBlocks, 64, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
         for (int level = 1; level < pyramid.levels; level++) {
             int coarse = level;
-            blocks.forEach(pyramid.paddedLength >> level, 4096,
-                    (from, to) -> pyramid.coarsen(coarse, from, to, spec.causal()));
+            blocks.forEach(finestBlocks >> level, 64, (from, to) -> pyramid.coarsen(coarse, from, to, spec.causal(),
+                    new float[spec.block()]));
         }
         for (int level = pyramid.levels - 1; level >= 0; level--) {
             int current = level;
             int count = (pyramid.paddedLength / spec.block()) >> level;
             blocks.forEach(count, 1, (from, to) -> {
-                SoftmaxTile tile = new SoftmaxTile(spec.block(), 3 * spec.block(), spec.valueDim());
+                SoftmaxTile tile = new SoftmaxTile(spec.block(), spec.block(), 3, spec.valueDim());
                 for (int block = from; block < to; block++) {
                     runBlock(problem, h, head * spec.length(), workspace, current, block, count, tile, out);
                 }
@@ -115,27 +117,25 @@ final class HierarchicalForward {
         } else {
             workspace.states.loadParents(level, block * nr, nr, tile);
         }
-        int[] sides = sidesOf(spec.causal(), level);
-        int columns = 0;
-        for (int side : sides) {
+        tile.clearSegments();
+        for (int side : sidesOf(spec.causal(), level)) {
             int keyBlock = block + side;
             if (keyBlock >= 0 && keyBlock < blocks) {
-                TileKernels.scores(pyramid.queries, firstRow, nr, spec.dim(), pyramid.keysTransposed,
-                        pyramid.keyBlockBase(level, keyBlock), nr, tile.scores, tile.scoreStride, columns);
-                maskSegment(problem, h, pyramid, level, block, side, tile, columns);
-                columns += nr;
+                tile.addSegment(pyramid.keyBlockBase(level, keyBlock), pyramid.valueOffset(level, keyBlock * nr),
+                        pyramid.row(level, keyBlock * nr));
             }
         }
-        tile.rescaleAndExponentiate(nr, columns);
-        columns = 0;
-        for (int side : sides) {
+        tile.computeScores(pyramid.queries(level), pyramid.queryOffset(level, block * nr), nr, spec.dim(),
+                spec.scale(), pyramid.keysTransposed);
+        int segment = 0;
+        for (int side : sidesOf(spec.causal(), level)) {
             int keyBlock = block + side;
             if (keyBlock >= 0 && keyBlock < blocks) {
-                tile.accumulate(nr, columns, nr, pyramid.values, pyramid.row(level, keyBlock * nr),
-                        pyramid.weights);
-                columns += nr;
+                maskSegment(problem, h, pyramid, level, block, side, tile, segment++ * nr);
             }
         }
+        tile.rescaleAndExponentiate(nr, tile.columns());
+        tile.accumulate(nr, pyramid.values(level), pyramid.weights);
         if (level > 0) {
             workspace.states.store(level, block * nr, nr, tile);
         } else {

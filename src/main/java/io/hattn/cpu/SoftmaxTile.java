@@ -17,12 +17,22 @@ final class SoftmaxTile {
     final float[] maxima;
     final float[] denominators;
     final float[] numerators;
+    /** The key segments of the current tile: score columns [g * segmentWidth, (g + 1) * segmentWidth). */
+    final int segmentWidth;
+    final int[] segmentKeyBase;
+    final int[] segmentValueOffset;
+    final int[] segmentWeightRow;
+    int segments;
 
-    SoftmaxTile(int rows, int scoreColumns, int valueDim) {
+    SoftmaxTile(int rows, int segmentWidth, int maxSegments, int valueDim) {
         this.rows = rows;
-        this.scoreStride = scoreColumns;
+        this.segmentWidth = segmentWidth;
+        this.scoreStride = segmentWidth * maxSegments;
+        this.segmentKeyBase = new int[maxSegments];
+        this.segmentValueOffset = new int[maxSegments];
+        this.segmentWeightRow = new int[maxSegments];
         this.valueDim = valueDim;
-        this.scores = new float[rows * scoreColumns];
+        this.scores = new float[rows * scoreStride];
         this.maxima = new float[rows];
         this.denominators = new float[rows];
         this.numerators = new float[rows * valueDim];
@@ -58,15 +68,46 @@ final class SoftmaxTile {
         }
     }
 
+    /** Starts a tile with no key segments. */
+    void clearSegments() {
+        segments = 0;
+    }
+
     /**
-     * Adds the weights in score columns [column, column + count) times the value rows starting at
-     * {@code valueRow}; the denominator counts each key by its weight (valid fine tokens under it).
+     * Adds a key segment: the offset of its transposed key block, of its first value row, and of its first key
+     * weight; returns its first score column.
      */
-    void accumulate(int usedRows, int column, int count, float[] values, int valueRow, float[] keyWeights) {
-        TileKernels.accumulateValues(scores, scoreStride, column, usedRows, count, values, valueRow, valueDim,
-                numerators);
+    int addSegment(int keyBase, int valueOffset, int weightRow) {
+        segmentKeyBase[segments] = keyBase;
+        segmentValueOffset[segments] = valueOffset;
+        segmentWeightRow[segments] = weightRow;
+        return segmentWidth * segments++;
+    }
+
+    int columns() {
+        return segments * segmentWidth;
+    }
+
+    /** Scaled scores of {@code usedRows} query rows starting at element {@code queryOffset}, every segment. */
+    void computeScores(float[] queries, int queryOffset, int usedRows, int dim, float scale, float[] keysTransposed) {
+        TileKernels.scores(queries, queryOffset, usedRows, dim, scale, keysTransposed, segmentKeyBase, segments,
+                segmentWidth, scores, scoreStride);
+    }
+
+    /**
+     * Adds the weights of every segment times its value rows; the denominator counts each key by its weight
+     * (the number of valid fine tokens under it).
+     */
+    void accumulate(int usedRows, float[] values, float[] keyWeights) {
+        TileKernels.accumulateValues(scores, scoreStride, usedRows, segmentValueOffset, segments, segmentWidth,
+                values, valueDim, numerators);
         for (int r = 0; r < usedRows; r++) {
-            denominators[r] += TileKernels.dot(scores, r * scoreStride + column, keyWeights, valueRow, count);
+            float sum = 0f;
+            for (int g = 0; g < segments; g++) {
+                sum += TileKernels.dot(scores, r * scoreStride + g * segmentWidth, keyWeights, segmentWeightRow[g],
+                        segmentWidth);
+            }
+            denominators[r] += sum;
         }
     }
 
@@ -79,10 +120,7 @@ final class SoftmaxTile {
         for (int r = 0; r < usedRows; r++) {
             float d = denominators[r];
             float inverse = d > 0f && queryWeights[firstQuery + r] > 0f ? 1f / d : 0f;
-            int offset = outOffset + r * valueDim;
-            for (int x = 0; x < valueDim; x++) {
-                out[offset + x] = numerators[r * valueDim + x] * inverse;
-            }
+            TileKernels.scaleInto(numerators, r * valueDim, out, outOffset + r * valueDim, valueDim, inverse);
         }
     }
 }

@@ -4,10 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The two dense products every path of this backend is made of, on flat arrays with offsets:
- * scores {@code S = Q K^T} against a block of keys stored transposed, and {@code Y += P V}. Each has a Vector API
- * body (four rows at a time, vectors across columns, so no lane reductions are needed) and a scalar body used
- * for tails and when {@link Simd#ENABLED} is off.
+ * The dense pieces every path of this backend is made of, on flat arrays with offsets: scores
+ * {@code S = Q K^T} against key blocks stored transposed, {@code Y += P V}, and the small row operations of the
+ * softmax. Each has a Vector API body (register tiles, vectors across columns, so no lane reductions in the
+ * products) and a scalar body used for tails and when {@link Simd#ENABLED} is off.
  */
 final class TileKernels {
 
@@ -15,96 +15,256 @@ final class TileKernels {
     }
 
     /**
-     * {@code s[(r) * sStride + sCol + c] = sum_x q[(qRow + r) * d + x] * kT[kBase + x * width + c]} for
-     * {@code r < rows, c < width}: one query block against one transposed key block of {@code width} columns.
+     * Scores of {@code rows} query rows against {@code segments} transposed key blocks of {@code width} columns:
+     * {@code s[r * sStride + g * width + c] = scale * sum_x q[q0 + r * d + x] * kT[keyBase[g] + x * width + c]}.
+     * The vector body keeps 4 rows x 3 column vectors in registers, so each step loads 3 key vectors and 4
+     * query scalars for 12 FMAs; columns past the last full vector and rows past the last group of 4 are
+     * finished by narrower bodies.
      */
-    static void scores(float[] q, int qRow, int rows, int d, float[] kT, int kBase, int width,
-                       float[] s, int sStride, int sCol) {
-        int vectorColumns = Simd.ENABLED ? width - width % Simd.LANES : 0;
+    static void scores(float[] q, int q0, int rows, int d, float scale, float[] kT, int[] keyBase, int segments,
+                       int width, float[] s, int sStride) {
+        int vectorsPerSegment = Simd.ENABLED ? width / Simd.LANES : 0;
+        int vectorColumns = segments * vectorsPerSegment;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            int q0 = (qRow + r) * d;
-            for (int c = 0; c < vectorColumns; c += Simd.LANES) {
-                FloatVector a0 = FloatVector.zero(Simd.SPECIES);
-                FloatVector a1 = a0;
-                FloatVector a2 = a0;
-                FloatVector a3 = a0;
-                for (int x = 0; x < d; x++) {
-                    FloatVector k = FloatVector.fromArray(Simd.SPECIES, kT, kBase + x * width + c);
-                    a0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(k, a0);
-                    a1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]).fma(k, a1);
-                    a2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]).fma(k, a2);
-                    a3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]).fma(k, a3);
-                }
-                int out = r * sStride + sCol + c;
-                a0.intoArray(s, out);
-                a1.intoArray(s, out + sStride);
-                a2.intoArray(s, out + 2 * sStride);
-                a3.intoArray(s, out + 3 * sStride);
+            int j = 0;
+            for (; j + 3 <= vectorColumns; j += 3) {
+                scores4x3(q, q0 + r * d, d, scale, kT, width,
+                        columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
+                        columnBase(keyBase, j + 2, vectorsPerSegment), s, r * sStride, sStride,
+                        columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
+                        columnOut(j + 2, vectorsPerSegment, width));
             }
-            scalarScores(q, qRow + r, 4, d, kT, kBase, width, vectorColumns, s, r * sStride + sCol, sStride);
+            for (; j < vectorColumns; j++) {
+                scores4x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment), s,
+                        r * sStride + columnOut(j, vectorsPerSegment, width), sStride);
+            }
         }
-        scalarScores(q, qRow + r, rows - r, d, kT, kBase, width, 0, s, r * sStride + sCol, sStride);
+        for (; r < rows; r++) {
+            for (int j = 0; j < vectorColumns; j++) {
+                scores1x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment), s,
+                        r * sStride + columnOut(j, vectorsPerSegment, width));
+            }
+        }
+        int fromColumn = vectorsPerSegment * Simd.LANES;
+        if (fromColumn < width) {
+            for (int g = 0; g < segments; g++) {
+                scalarScores(q, q0, rows, d, scale, kT, keyBase[g], width, fromColumn, s, g * width, sStride);
+            }
+        }
     }
 
-    private static void scalarScores(float[] q, int qRow, int rows, int d, float[] kT, int kBase, int width,
-                                     int fromColumn, float[] s, int sOffset, int sStride) {
+    private static int columnBase(int[] keyBase, int vectorColumn, int vectorsPerSegment) {
+        return keyBase[vectorColumn / vectorsPerSegment] + (vectorColumn % vectorsPerSegment) * Simd.LANES;
+    }
+
+    private static int columnOut(int vectorColumn, int vectorsPerSegment, int width) {
+        return (vectorColumn / vectorsPerSegment) * width + (vectorColumn % vectorsPerSegment) * Simd.LANES;
+    }
+
+    private static void scores4x3(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1, int k2,
+                                  float[] s, int sRow, int sStride, int out0, int out1, int out2) {
+        FloatVector a00 = FloatVector.zero(Simd.SPECIES);
+        FloatVector a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+        for (int x = 0; x < d; x++) {
+            int k = x * stride;
+            FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
+            FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
+            FloatVector c2 = FloatVector.fromArray(Simd.SPECIES, kT, k2 + k);
+            FloatVector r0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]);
+            a00 = r0.fma(c0, a00);
+            a01 = r0.fma(c1, a01);
+            a02 = r0.fma(c2, a02);
+            FloatVector r1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]);
+            a10 = r1.fma(c0, a10);
+            a11 = r1.fma(c1, a11);
+            a12 = r1.fma(c2, a12);
+            FloatVector r2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]);
+            a20 = r2.fma(c0, a20);
+            a21 = r2.fma(c1, a21);
+            a22 = r2.fma(c2, a22);
+            FloatVector r3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]);
+            a30 = r3.fma(c0, a30);
+            a31 = r3.fma(c1, a31);
+            a32 = r3.fma(c2, a32);
+        }
+        a00.mul(scale).intoArray(s, sRow + out0);
+        a01.mul(scale).intoArray(s, sRow + out1);
+        a02.mul(scale).intoArray(s, sRow + out2);
+        a10.mul(scale).intoArray(s, sRow + sStride + out0);
+        a11.mul(scale).intoArray(s, sRow + sStride + out1);
+        a12.mul(scale).intoArray(s, sRow + sStride + out2);
+        a20.mul(scale).intoArray(s, sRow + 2 * sStride + out0);
+        a21.mul(scale).intoArray(s, sRow + 2 * sStride + out1);
+        a22.mul(scale).intoArray(s, sRow + 2 * sStride + out2);
+        a30.mul(scale).intoArray(s, sRow + 3 * sStride + out0);
+        a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
+        a32.mul(scale).intoArray(s, sRow + 3 * sStride + out2);
+    }
+
+    private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out,
+                                  int sStride) {
+        FloatVector a0 = FloatVector.zero(Simd.SPECIES);
+        FloatVector a1 = a0, a2 = a0, a3 = a0;
+        for (int x = 0; x < d; x++) {
+            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * stride);
+            a0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(c, a0);
+            a1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]).fma(c, a1);
+            a2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]).fma(c, a2);
+            a3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]).fma(c, a3);
+        }
+        a0.mul(scale).intoArray(s, out);
+        a1.mul(scale).intoArray(s, out + sStride);
+        a2.mul(scale).intoArray(s, out + 2 * sStride);
+        a3.mul(scale).intoArray(s, out + 3 * sStride);
+    }
+
+    private static void scores1x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out) {
+        FloatVector a = FloatVector.zero(Simd.SPECIES);
+        for (int x = 0; x < d; x++) {
+            a = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(FloatVector.fromArray(Simd.SPECIES, kT,
+                    k0 + x * stride), a);
+        }
+        a.mul(scale).intoArray(s, out);
+    }
+
+    private static void scalarScores(float[] q, int q0, int rows, int d, float scale, float[] kT, int kBase,
+                                     int width, int fromColumn, float[] s, int sColumn, int sStride) {
         for (int r = 0; r < rows; r++) {
-            int qOff = (qRow + r) * d;
+            int qOff = q0 + r * d;
             for (int c = fromColumn; c < width; c++) {
                 float sum = 0f;
                 for (int x = 0; x < d; x++) {
                     sum += q[qOff + x] * kT[kBase + x * width + c];
                 }
-                s[sOffset + r * sStride + c] = sum;
+                s[r * sStride + sColumn + c] = scale * sum;
             }
         }
     }
 
     /**
-     * {@code y[r * dv + x] += sum_c p[r * pStride + pCol + c] * v[(vRow + c) * dv + x]} for {@code r < rows,
-     * c < cols, x < dv}: weights of one key segment times its value rows.
+     * {@code y[r * dv + x] += sum_g sum_c p[r * pStride + g * width + c] * v[valueOffset[g] + c * dv + x]}: the
+     * weights of every key segment times its value rows. The vector body keeps 4 rows x 4 value vectors in
+     * registers across all segments: each step loads 4 value vectors and 4 weights for 16 FMAs.
      */
-    static void accumulateValues(float[] p, int pStride, int pCol, int rows, int cols, float[] v, int vRow,
-                                 int dv, float[] y) {
-        int vectorWidth = Simd.ENABLED ? dv - dv % Simd.LANES : 0;
+    static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
+                                 float[] v, int dv, float[] y) {
+        int vectors = Simd.ENABLED ? dv / Simd.LANES : 0;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
-            int p0 = r * pStride + pCol;
-            for (int x = 0; x < vectorWidth; x += Simd.LANES) {
-                int y0 = r * dv + x;
-                FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
-                FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
-                FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
-                FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
-                for (int c = 0; c < cols; c++) {
-                    FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, (vRow + c) * dv + x);
-                    a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
-                    a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
-                    a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
-                    a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
-                }
-                a0.intoArray(y, y0);
-                a1.intoArray(y, y0 + dv);
-                a2.intoArray(y, y0 + 2 * dv);
-                a3.intoArray(y, y0 + 3 * dv);
+            int chunk = 0;
+            for (; chunk + 4 <= vectors; chunk += 4) {
+                values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
-            scalarValues(p, pStride, pCol, r, 4, cols, v, vRow, dv, vectorWidth, y);
+            for (; chunk < vectors; chunk++) {
+                for (int row = r; row < r + 4; row++) {
+                    values1x1(p, pStride, row, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                }
+            }
         }
-        scalarValues(p, pStride, pCol, r, rows - r, cols, v, vRow, dv, 0, y);
+        for (; r < rows; r++) {
+            for (int chunk = 0; chunk < vectors; chunk++) {
+                values1x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+            }
+        }
+        int fromX = vectors * Simd.LANES;
+        if (fromX < dv) {
+            scalarValues(p, pStride, rows, valueOffset, segments, width, v, dv, fromX, y);
+        }
     }
 
-    private static void scalarValues(float[] p, int pStride, int pCol, int row0, int rows, int cols, float[] v,
-                                     int vRow, int dv, int fromX, float[] y) {
-        for (int r = row0; r < row0 + rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                float weight = p[r * pStride + pCol + c];
-                if (weight == 0f) {
-                    continue;
-                }
-                int vOff = (vRow + c) * dv;
-                for (int x = fromX; x < dv; x++) {
-                    y[r * dv + x] += weight * v[vOff + x];
+    private static void values4x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
+        int lanes = Simd.LANES;
+        int y0 = r * dv + x0;
+        FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
+        FloatVector a01 = FloatVector.fromArray(Simd.SPECIES, y, y0 + lanes);
+        FloatVector a02 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * lanes);
+        FloatVector a03 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * lanes);
+        FloatVector a10 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
+        FloatVector a11 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + lanes);
+        FloatVector a12 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + 2 * lanes);
+        FloatVector a13 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + 3 * lanes);
+        FloatVector a20 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
+        FloatVector a21 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + lanes);
+        FloatVector a22 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + 2 * lanes);
+        FloatVector a23 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + 3 * lanes);
+        FloatVector a30 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
+        FloatVector a31 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + lanes);
+        FloatVector a32 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 2 * lanes);
+        FloatVector a33 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 3 * lanes);
+        int p0 = r * pStride;
+        for (int g = 0; g < segments; g++) {
+            for (int c = 0; c < width; c++) {
+                int vOff = valueOffset[g] + c * dv + x0;
+                int pc = p0 + g * width + c;
+                FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
+                FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
+                FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 2 * lanes);
+                FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 3 * lanes);
+                FloatVector w = FloatVector.broadcast(Simd.SPECIES, p[pc]);
+                a00 = w.fma(v0, a00);
+                a01 = w.fma(v1, a01);
+                a02 = w.fma(v2, a02);
+                a03 = w.fma(v3, a03);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pStride]);
+                a10 = w.fma(v0, a10);
+                a11 = w.fma(v1, a11);
+                a12 = w.fma(v2, a12);
+                a13 = w.fma(v3, a13);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pStride]);
+                a20 = w.fma(v0, a20);
+                a21 = w.fma(v1, a21);
+                a22 = w.fma(v2, a22);
+                a23 = w.fma(v3, a23);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pStride]);
+                a30 = w.fma(v0, a30);
+                a31 = w.fma(v1, a31);
+                a32 = w.fma(v2, a32);
+                a33 = w.fma(v3, a33);
+            }
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + lanes);
+        a02.intoArray(y, y0 + 2 * lanes);
+        a03.intoArray(y, y0 + 3 * lanes);
+        a10.intoArray(y, y0 + dv);
+        a11.intoArray(y, y0 + dv + lanes);
+        a12.intoArray(y, y0 + dv + 2 * lanes);
+        a13.intoArray(y, y0 + dv + 3 * lanes);
+        a20.intoArray(y, y0 + 2 * dv);
+        a21.intoArray(y, y0 + 2 * dv + lanes);
+        a22.intoArray(y, y0 + 2 * dv + 2 * lanes);
+        a23.intoArray(y, y0 + 2 * dv + 3 * lanes);
+        a30.intoArray(y, y0 + 3 * dv);
+        a31.intoArray(y, y0 + 3 * dv + lanes);
+        a32.intoArray(y, y0 + 3 * dv + 2 * lanes);
+        a33.intoArray(y, y0 + 3 * dv + 3 * lanes);
+    }
+
+    private static void values1x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
+        FloatVector a = FloatVector.fromArray(Simd.SPECIES, y, r * dv + x0);
+        for (int g = 0; g < segments; g++) {
+            for (int c = 0; c < width; c++) {
+                a = FloatVector.broadcast(Simd.SPECIES, p[r * pStride + g * width + c])
+                        .fma(FloatVector.fromArray(Simd.SPECIES, v, valueOffset[g] + c * dv + x0), a);
+            }
+        }
+        a.intoArray(y, r * dv + x0);
+    }
+
+    private static void scalarValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
+                                     float[] v, int dv, int fromX, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < segments; g++) {
+                for (int c = 0; c < width; c++) {
+                    float weight = p[r * pStride + g * width + c];
+                    int vOff = valueOffset[g] + c * dv;
+                    for (int x = fromX; x < dv; x++) {
+                        y[r * dv + x] += weight * v[vOff + x];
+                    }
                 }
             }
         }
@@ -184,5 +344,36 @@ final class TileKernels {
             sum += a[aOff + c] * b[bOff + c];
         }
         return sum;
+    }
+
+    /** {@code dst[dOff + c] = src[sOff + c] * factor} for {@code c < count}. */
+    static void scaleInto(float[] src, int sOff, float[] dst, int dOff, int count, float factor) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, src, sOff + c).mul(factor).intoArray(dst, dOff + c);
+            }
+        }
+        for (; c < count; c++) {
+            dst[dOff + c] = src[sOff + c] * factor;
+        }
+    }
+
+    /**
+     * {@code out[outOffset + c] = (a[first + c] + a[first + width + c]) * factor} for {@code c < width}: two adjacent
+     * rows folded into one (coarsening), sum with factor 1, mean with 1/2.
+     */
+    static void pairMean(float[] a, int first, int width, float factor, float[] out, int outOffset) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            for (; c + Simd.LANES <= width; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, a, first + c)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, first + width + c)).mul(factor)
+                        .intoArray(out, outOffset + c);
+            }
+        }
+        for (; c < width; c++) {
+            out[outOffset + c] = (a[first + c] + a[first + width + c]) * factor;
+        }
     }
 }

@@ -13,11 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy .npy files (format versions 1.0, 2.0 and 3.0).
@@ -71,27 +67,14 @@ public final class Npy {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(array, "array");
         byte[] preambleAndHeader = header(array.shape());
-        Path tmp = createSibling(file);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        AtomicOutput.write(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeFully(ch, ByteBuffer.wrap(preambleAndHeader));
                 writeData(ch, array.data());
                 // Flush before the rename: otherwise a crash can leave a renamed but empty file.
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (Throwable t) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException cleanup) {
-                t.addSuppressed(cleanup);
-            }
-            throw t;
-        }
+        });
     }
 
     // ---------------------------------------------------------------- reading
@@ -631,22 +614,4 @@ public final class Npy {
      * final move is a rename within one file system; not Files.createTempFile, which would give
      * the result owner-only (0600) permissions instead of the usual umask-based ones.
      */
-    private static Path createSibling(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir == null || abs.getFileName() == null) {
-            throw new IOException(file + ": not a file path");
-        }
-        for (int attempt = 0; ; attempt++) {
-            String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            Path tmp = dir.resolve("." + abs.getFileName() + "." + suffix + ".tmp");
-            try {
-                return Files.createFile(tmp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 100) {
-                    throw e;
-                }
-            }
-        }
-    }
 }
