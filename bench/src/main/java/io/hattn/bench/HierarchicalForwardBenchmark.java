@@ -4,15 +4,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -23,45 +18,22 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx18g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public class HierarchicalForwardBenchmark {
+public class HierarchicalForwardBenchmark extends ForwardState {
 
     @Param({"1024", "4096", "16384", "65536", "262144", "1048576"})
     public int length;
 
-    @Param({"false", "true"})
-    public boolean causal;
-
-    @Param({"1"})
-    public int batch;
-
-    @Param({"8"})
-    public int heads;
-
-    @Param({"64"})
-    public int dim;
-
-    @Param({"16"})
-    public int block;
-
-    private ForwardState state;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        state = new ForwardState(batch, heads, length, dim, block, causal);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        state.close();
+    @Override
+    protected int length() {
+        return length;
     }
 
     @Benchmark
     public float[] forward() {
-        state.backend.hierarchical(state.problem, state.out);
-        return state.out;
+        backend.hierarchical(problem, out);
+        return out;
     }
 }
