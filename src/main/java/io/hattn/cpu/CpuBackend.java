@@ -17,12 +17,17 @@ public final class CpuBackend implements AttentionBackend {
     private final ExactForward exact;
 
     public CpuBackend(int threads) {
+        this(threads, HierarchicalForward.DEFAULT_STRIP_TOKENS);
+    }
+
+    /** With a chosen strip length (fine tokens per strip of the finer levels), for tests of the strip path. */
+    CpuBackend(int threads, int stripTokens) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.pool = new ForkJoinPool(threads);
         ParallelRange parallel = new ParallelRange(pool);
-        this.hierarchical = new HierarchicalForward(parallel);
+        this.hierarchical = new HierarchicalForward(parallel, stripTokens);
         this.exact = new ExactForward(parallel);
     }
 

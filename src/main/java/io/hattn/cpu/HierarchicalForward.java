@@ -23,12 +23,17 @@ final class HierarchicalForward {
     private static final int[] CAUSAL_FINEST = {LEFT, DIAGONAL};
     private static final int[] CAUSAL_COARSE = {LEFT};
 
+    /** Default strip: about 1024 fine tokens, whose softmax states (~0.5 MiB at dv = 64) stay in L2. */
+    static final int DEFAULT_STRIP_TOKENS = 1024;
+
     private final ParallelRange parallel;
+    private final int stripTokens;
     private final ArrayDeque<HeadWorkspace> idle = new ArrayDeque<>();
     private ScoreMasks masks;
 
-    HierarchicalForward(ParallelRange parallel) {
+    HierarchicalForward(ParallelRange parallel, int stripTokens) {
         this.parallel = parallel;
+        this.stripTokens = stripTokens;
     }
 
     void run(AttentionProblem problem, float[] out) {
@@ -78,44 +83,70 @@ final class HierarchicalForward {
         HeadPyramid pyramid = workspace.pyramid;
         int b = head / spec.heads();
         int h = head % spec.heads();
-        int finestBlocks = pyramid.paddedLength / spec.block();
+        int nr = spec.block();
+        int finestBlocks = pyramid.paddedLength / nr;
         pyramid.attach(problem, b, h);
         blocks.forEach(finestBlocks, 64, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
         for (int level = 1; level < pyramid.levels; level++) {
             int coarse = level;
             blocks.forEach(finestBlocks >> level, 64, (from, to) -> pyramid.coarsen(coarse, from, to, spec.causal(),
-                    new float[spec.block()]));
+                    new float[nr]));
         }
-        for (int level = pyramid.levels - 1; level >= 0; level--) {
+        // 0 when the sequence is no longer than one strip: then every level runs over the whole sequence
+        int stripLevels = stripLevels(nr) < pyramid.levels ? stripLevels(nr) : 0;
+        LevelStates whole = workspace.states;
+        for (int level = pyramid.levels - 1; level >= stripLevels; level--) {
             int current = level;
-            int count = (pyramid.paddedLength / spec.block()) >> level;
+            int count = finestBlocks >> level;
             blocks.forEach(count, 1, (from, to) -> {
-                SoftmaxTile tile = new SoftmaxTile(spec.block(), spec.block(), 3, spec.valueDim());
+                SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
                 for (int block = from; block < to; block++) {
-                    runBlock(problem, h, head * spec.length(), workspace, current, block, count, tile, out);
+                    runBlock(problem, h, head * spec.length(), pyramid, whole, whole, current, block, count, tile, out);
                 }
             });
         }
+        if (stripLevels == 0) {
+            return;
+        }
+        // The finer levels strip by strip, each strip's states in a cache-sized buffer (see LevelStates).
+        int stripTokens = nr << stripLevels;
+        blocks.forEach(pyramid.paddedLength / stripTokens, 1, (from, to) -> {
+            SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
+            LevelStates strip = new LevelStates(stripTokens / 2, spec.valueDim());
+            for (int s = from; s < to; s++) {
+                strip.moveToStrip(s * stripTokens);
+                for (int level = stripLevels - 1; level >= 0; level--) {
+                    int perStrip = 1 << (stripLevels - level);
+                    LevelStates parents = level == stripLevels - 1 ? whole : strip;
+                    for (int block = s * perStrip; block < (s + 1) * perStrip; block++) {
+                        runBlock(problem, h, head * spec.length(), pyramid, parents, strip, level, block,
+                                finestBlocks >> level, tile, out);
+                    }
+                }
+            }
+        });
     }
 
-    private void runBlock(AttentionProblem problem, int h, int outputRow, HeadWorkspace workspace, int level,
-                          int block, int blocks, SoftmaxTile tile, float[] out) {
+    /**
+     * Levels below this one run strip by strip: a strip of Nr 2^levels fine tokens (about stripTokens), whose
+     * softmax states stay in the core's cache between levels.
+     */
+    private int stripLevels(int block) {
+        return Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, stripTokens / block)));
+    }
+
+    private void runBlock(AttentionProblem problem, int h, int outputRow, HeadPyramid pyramid, LevelStates parents,
+                          LevelStates own, int level, int block, int blocks, SoftmaxTile tile, float[] out) {
         AttentionSpec spec = problem.spec();
-        HeadPyramid pyramid = workspace.pyramid;
         int nr = spec.block();
         int firstRow = pyramid.row(level, block * nr);
         if (noValidRow(pyramid, firstRow, nr)) {
             if (level > 0) {
-                workspace.states.storeEmpty(level, block * nr, nr);
+                own.storeEmpty(level, block * nr, nr);
             } else {
                 writeZeros(spec, pyramid, outputRow, block * nr, out);
             }
             return;
-        }
-        if (level == pyramid.levels - 1) {
-            tile.clear(nr);
-        } else {
-            workspace.states.loadParents(level, block * nr, nr, tile);
         }
         tile.clearSegments();
         for (int side : sidesOf(spec.causal(), level)) {
@@ -134,10 +165,15 @@ final class HierarchicalForward {
                 maskSegment(problem, h, pyramid, level, block, side, tile, segment++ * nr);
             }
         }
-        tile.rescaleAndExponentiate(nr, tile.columns());
+        if (level == pyramid.levels - 1) {
+            tile.clear(nr);
+            tile.rescaleAndExponentiate(nr, tile.columns());
+        } else {
+            parents.continueChildren(level, block * nr, nr, tile.columns(), tile);
+        }
         tile.accumulate(nr, pyramid.values(level), pyramid.weights);
         if (level > 0) {
-            workspace.states.store(level, block * nr, nr, tile);
+            own.store(level, block * nr, nr, tile);
         } else {
             tile.writeNormalized(Math.min(nr, spec.length() - block * nr), pyramid.weights, block * nr, out,
                     (outputRow + block * nr) * spec.valueDim());

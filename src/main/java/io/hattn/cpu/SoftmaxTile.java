@@ -51,19 +51,48 @@ final class SoftmaxTile {
      */
     void rescaleAndExponentiate(int usedRows, int columns) {
         for (int r = 0; r < usedRows; r++) {
-            int off = r * scoreStride;
-            float previous = maxima[r];
-            float next = Math.max(previous, TileKernels.max(scores, off, columns));
-            if (next == Float.NEGATIVE_INFINITY) {
-                Arrays.fill(scores, off, off + columns, 0f);
-                continue;
-            }
-            if (previous != next) {
-                float factor = (float) Math.exp(previous - next);
+            float next = Math.max(maxima[r], TileKernels.max(scores, r * scoreStride, columns));
+            float factor = rescaleFactor(maxima[r], next);
+            if (factor != 1f) {
                 denominators[r] *= factor;
                 TileKernels.scale(numerators, r * valueDim, valueDim, factor);
-                maxima[r] = next;
             }
+            finishRow(r, columns, next);
+        }
+    }
+
+    /**
+     * The same step for rows whose state comes from elsewhere (prolongation: the parent rows of the level
+     * above): row r starts from state row (firstChild + r) / 2 of the given arrays, copied and rescaled in one
+     * pass.
+     */
+    void rescaleAndExponentiateFrom(int usedRows, int columns, float[] parentMaxima, float[] parentDenominators,
+                                    float[] parentNumerators, int firstChild) {
+        for (int r = 0; r < usedRows; r++) {
+            int parent = (firstChild + r) >> 1;
+            float previous = parentMaxima[parent];
+            float next = Math.max(previous, TileKernels.max(scores, r * scoreStride, columns));
+            float factor = rescaleFactor(previous, next);
+            denominators[r] = parentDenominators[parent] * factor;
+            TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim, factor);
+            finishRow(r, columns, next);
+        }
+    }
+
+    /** exp(previous - next), and 0 for a row that had nothing (previous = -inf), never NaN. */
+    private static float rescaleFactor(float previous, float next) {
+        if (previous == next) {
+            return next == Float.NEGATIVE_INFINITY ? 0f : 1f;
+        }
+        return (float) Math.exp(previous - next);
+    }
+
+    private void finishRow(int r, int columns, float next) {
+        maxima[r] = next;
+        int off = r * scoreStride;
+        if (next == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(scores, off, off + columns, 0f);
+        } else {
             TileKernels.expShifted(scores, off, columns, next);
         }
     }

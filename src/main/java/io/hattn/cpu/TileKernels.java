@@ -35,6 +35,12 @@ final class TileKernels {
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                         columnOut(j + 2, vectorsPerSegment, width));
             }
+            if (j + 2 <= vectorColumns) {
+                scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
+                        columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
+                        columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width));
+                j += 2;
+            }
             for (; j < vectorColumns; j++) {
                 scores4x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment), s,
                         r * sStride + columnOut(j, vectorsPerSegment, width), sStride);
@@ -101,6 +107,37 @@ final class TileKernels {
         a30.mul(scale).intoArray(s, sRow + 3 * sStride + out0);
         a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
         a32.mul(scale).intoArray(s, sRow + 3 * sStride + out2);
+    }
+
+    private static void scores4x2(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1,
+                                  float[] s, int sRow, int sStride, int out0, int out1) {
+        FloatVector a00 = FloatVector.zero(Simd.SPECIES);
+        FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int x = 0; x < d; x++) {
+            int k = x * stride;
+            FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
+            FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
+            FloatVector r0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]);
+            a00 = r0.fma(c0, a00);
+            a01 = r0.fma(c1, a01);
+            FloatVector r1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]);
+            a10 = r1.fma(c0, a10);
+            a11 = r1.fma(c1, a11);
+            FloatVector r2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]);
+            a20 = r2.fma(c0, a20);
+            a21 = r2.fma(c1, a21);
+            FloatVector r3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]);
+            a30 = r3.fma(c0, a30);
+            a31 = r3.fma(c1, a31);
+        }
+        a00.mul(scale).intoArray(s, sRow + out0);
+        a01.mul(scale).intoArray(s, sRow + out1);
+        a10.mul(scale).intoArray(s, sRow + sStride + out0);
+        a11.mul(scale).intoArray(s, sRow + sStride + out1);
+        a20.mul(scale).intoArray(s, sRow + 2 * sStride + out0);
+        a21.mul(scale).intoArray(s, sRow + 2 * sStride + out1);
+        a30.mul(scale).intoArray(s, sRow + 3 * sStride + out0);
+        a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
     }
 
     private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out,
