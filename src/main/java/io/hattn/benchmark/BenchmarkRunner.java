@@ -85,10 +85,10 @@ public final class BenchmarkRunner {
                 exactGflops, maxAbs, relative, HeapPeak.bytes(), note);
     }
 
-    /** Warm-up: at least {@code warmups} calls and, for short calls, half a second, so the JIT has settled. */
+    /** Warm-up: at least {@code warmups} calls and, for short calls, 1.5 seconds, so the JIT has settled. */
     private static double medianSeconds(Runnable call, int warmups, int repeats) {
         long warmupStart = System.nanoTime();
-        for (int i = 0; i < warmups || (warmups > 0 && i < 200 && System.nanoTime() - warmupStart < 500_000_000L);
+        for (int i = 0; i < warmups || (warmups > 0 && i < 500 && System.nanoTime() - warmupStart < 1_500_000_000L);
              i++) {
             call.run();
         }
