@@ -158,8 +158,13 @@ final class HeadPyramid {
 
     /** Keys are stored transposed: row x of coarse block b takes adjacent pairs along row x of its children. */
     private void coarsenKeyBlock(int level, int b, float[] inverseCount) {
-        int half = block / 2;
         int out = keyBlockBase(level, b);
+        if (Simd.ENABLED && block == Simd.LANES) {
+            TileKernels.pairMeansOfTwoRows(keysTransposed, keyBlockBase(level - 1, 2 * b),
+                    keyBlockBase(level - 1, 2 * b + 1), block, dim, inverseCount, out);
+            return;
+        }
+        int half = block / 2;
         for (int child = 0; child < 2; child++) {
             int in = keyBlockBase(level - 1, 2 * b + child);
             int column0 = child * half;

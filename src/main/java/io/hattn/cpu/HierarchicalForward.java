@@ -85,15 +85,9 @@ final class HierarchicalForward {
         int h = head % spec.heads();
         int nr = spec.block();
         int finestBlocks = pyramid.paddedLength / nr;
-        pyramid.attach(problem, b, h);
-        blocks.forEach(finestBlocks, 64, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
-        for (int level = 1; level < pyramid.levels; level++) {
-            int coarse = level;
-            blocks.forEach(finestBlocks >> level, 64, (from, to) -> pyramid.coarsen(coarse, from, to, spec.causal(),
-                    new float[nr]));
-        }
         // 0 when the sequence is no longer than one strip: then every level runs over the whole sequence
         int stripLevels = stripLevels(nr) < pyramid.levels ? stripLevels(nr) : 0;
+        buildPyramid(problem, b, h, pyramid, stripLevels, blocks);
         LevelStates whole = workspace.states;
         for (int level = pyramid.levels - 1; level >= stripLevels; level--) {
             int current = level;
@@ -125,6 +119,35 @@ final class HierarchicalForward {
                 }
             }
         });
+    }
+
+    /**
+     * The pyramid, depth first: each strip's finest blocks and its coarse levels up to one block are made while
+     * the strip is in cache (one pass over the inputs), then the few levels above strips over the sequence.
+     */
+    private static void buildPyramid(AttentionProblem problem, int b, int h, HeadPyramid pyramid, int stripLevels,
+                                     ParallelRange blocks) {
+        int nr = pyramid.block;
+        boolean causal = problem.spec().causal();
+        int finestBlocks = pyramid.paddedLength / nr;
+        pyramid.attach(problem, b, h);
+        int localLevels = stripLevels == 0 ? 0 : Math.min(stripLevels, pyramid.levels - 1);
+        int stripBlocks = 1 << localLevels;
+        blocks.forEach(finestBlocks / stripBlocks, 1, (from, to) -> {
+            float[] inverseCount = new float[nr];
+            for (int strip = from; strip < to; strip++) {
+                pyramid.loadFinest(problem, b, h, strip * stripBlocks, (strip + 1) * stripBlocks);
+                for (int level = 1; level <= localLevels; level++) {
+                    int perStrip = stripBlocks >> level;
+                    pyramid.coarsen(level, strip * perStrip, (strip + 1) * perStrip, causal, inverseCount);
+                }
+            }
+        });
+        for (int level = localLevels + 1; level < pyramid.levels; level++) {
+            int coarse = level;
+            blocks.forEach(finestBlocks >> level, 64,
+                    (from, to) -> pyramid.coarsen(coarse, from, to, causal, new float[nr]));
+        }
     }
 
     /**
