@@ -2,12 +2,15 @@ package io.hattn.benchmark;
 
 /**
  * One length of {@code hattn bench}: median seconds per call of each path, their GFLOP/s, the error of the
- * hierarchy against exact attention, peak heap. Exact fields are NaN when exact attention was skipped.
+ * hierarchy against exact attention, peak heap; the first hierarchical call of the shape (JIT or kernel
+ * compilation and warm-up included); and, when a reference backend was given, the largest difference of the
+ * hierarchical output from the reference's. Exact and reference fields are NaN when not measured.
  */
 public record BenchmarkResult(String backend, String device, int batch, int heads, int length, int dim, int block,
                               boolean causal, double hierarchicalSeconds, double hierarchicalGflops,
                               double exactSeconds, double exactGflops, double maxAbsError, double relativeError,
-                              long peakHeapBytes, String note) {
+                              long peakHeapBytes, double firstCallSeconds, String reference,
+                              double referenceMaxAbsError, String note) {
 
     public boolean exactRan() {
         return !Double.isNaN(exactSeconds);

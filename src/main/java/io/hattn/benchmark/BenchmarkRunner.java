@@ -21,12 +21,19 @@ public final class BenchmarkRunner {
     private static final double FIRST_GUESS_GFLOPS = 50;
 
     private final AttentionBackend backend;
+    private final AttentionBackend reference;
     private final BenchmarkSettings settings;
     private final PrintStream progress;
     private double exactGflopsSeen = Double.NaN;
 
-    public BenchmarkRunner(AttentionBackend backend, BenchmarkSettings settings, PrintStream progress) {
+    /**
+     * @param reference null, or a backend whose hierarchical output each length's output is compared with
+     *                  (e.g. "cpu", itself tested against the oracle), to show that a device computes the same
+     */
+    public BenchmarkRunner(AttentionBackend backend, AttentionBackend reference, BenchmarkSettings settings,
+                           PrintStream progress) {
         this.backend = backend;
+        this.reference = reference;
         this.settings = settings;
         this.progress = progress;
     }
@@ -47,6 +54,17 @@ public final class BenchmarkRunner {
         AttentionProblem problem = RandomInputs.problem(spec, settings.seed() + length);
         float[] hierarchicalOut = new float[problem.outputElements()];
         HeapPeak.reset();
+        long firstStart = System.nanoTime();
+        backend.hierarchical(problem, hierarchicalOut);
+        double firstCall = (System.nanoTime() - firstStart) / 1e9;
+        progress.printf("[%d/%d] L = %d: first hierarchical call %.3f s (compilation and warm-up included)%n", step,
+                steps, length, firstCall);
+        double referenceError = Double.NaN;
+        if (reference != null) {
+            referenceError = maxAbsDifference(hierarchicalOut, reference.hierarchical(problem));
+            progress.printf("[%d/%d] L = %d: max |hierarchical - %s hierarchical| = %.2e%n", step, steps, length,
+                    reference.name(), referenceError);
+        }
         int warmups = length <= 16384 ? 2 : 1;
         double hierarchical = medianSeconds(() -> backend.hierarchical(problem, hierarchicalOut), warmups,
                 settings.repeats());
@@ -82,7 +100,8 @@ public final class BenchmarkRunner {
         }
         return new BenchmarkResult(backend.name(), backend.device(), settings.batch(), settings.heads(), length,
                 settings.dim(), settings.block(), settings.causal(), hierarchical, hierarchicalGflops, exact,
-                exactGflops, maxAbs, relative, HeapPeak.bytes(), note);
+                exactGflops, maxAbs, relative, HeapPeak.bytes(), firstCall,
+                reference == null ? "" : reference.describe(), referenceError, note);
     }
 
     /** Warm-up: at least {@code warmups} calls and, for short calls, 1.5 seconds, so the JIT has settled. */

@@ -8,7 +8,8 @@ public enum ResultFormat {
     TABLE, CSV, JSON;
 
     public static final String CSV_HEADER = "backend,device,batch,heads,length,dim,block,causal,hier_seconds,hier_gflops,"
-            + "exact_seconds,exact_gflops,speedup,ns_per_token,max_abs_error,rel_l2_error,peak_heap_mib,note";
+            + "exact_seconds,exact_gflops,speedup,ns_per_token,max_abs_error,rel_l2_error,peak_heap_mib,"
+            + "first_call_seconds,reference,max_abs_vs_reference,note";
 
     public String render(MachineInfo machine, List<BenchmarkResult> results) {
         return switch (this) {
@@ -27,14 +28,21 @@ public enum ResultFormat {
                     first.backend(), first.device(), first.batch(), first.heads(), first.dim(), first.block(),
                     first.causal() ? "causal" : "bidirectional"));
         }
-        out.append(String.format(Locale.ROOT, "%9s %12s %9s %12s %9s %9s %9s %10s %10s %10s%n", "L", "hier ms",
-                "GFLOP/s", "exact ms", "GFLOP/s", "exact/h", "ns/token", "max|err|", "rel err", "peak MiB"));
+        out.append(String.format(Locale.ROOT, "%9s %12s %9s %12s %9s %9s %9s %10s %10s %10s %10s%n", "L",
+                "hier ms", "GFLOP/s", "exact ms", "GFLOP/s", "exact/h", "ns/token", "max|err|", "rel err",
+                "peak MiB", "1st call s"));
         for (BenchmarkResult r : results) {
-            out.append(String.format(Locale.ROOT, "%9d %12.3f %9.1f %12s %9s %9s %9.1f %10s %10s %10d%n",
+            out.append(String.format(Locale.ROOT, "%9d %12.3f %9.1f %12s %9s %9s %9.1f %10s %10s %10d %10.3f%n",
                     r.length(), r.hierarchicalSeconds() * 1e3, r.hierarchicalGflops(),
                     orDash(r.exactSeconds() * 1e3, "%.1f"), orDash(r.exactGflops(), "%.1f"),
                     orDash(r.speedup(), "%.1fx"), r.nanosPerToken(), orDash(r.maxAbsError(), "%.2e"),
-                    orDash(r.relativeError(), "%.2e"), r.peakHeapBytes() >> 20));
+                    orDash(r.relativeError(), "%.2e"), r.peakHeapBytes() >> 20, r.firstCallSeconds()));
+        }
+        for (BenchmarkResult r : results) {
+            if (!r.reference().isEmpty()) {
+                out.append(String.format(Locale.ROOT, "L = %d: max |hierarchical - reference| = %.2e (reference: %s)%n",
+                        r.length(), r.referenceMaxAbsError(), r.reference()));
+            }
         }
         for (BenchmarkResult r : results) {
             if (!r.note().isEmpty()) {
@@ -56,7 +64,8 @@ public enum ResultFormat {
                     Integer.toString(r.block()), Boolean.toString(r.causal()), number(r.hierarchicalSeconds()),
                     number(r.hierarchicalGflops()), number(r.exactSeconds()), number(r.exactGflops()),
                     number(r.speedup()), number(r.nanosPerToken()), number(r.maxAbsError()),
-                    number(r.relativeError()), Long.toString(r.peakHeapBytes() >> 20), quote(r.note())))
+                    number(r.relativeError()), Long.toString(r.peakHeapBytes() >> 20), number(r.firstCallSeconds()),
+                    quote(r.reference()), number(r.referenceMaxAbsError()), quote(r.note())))
                     .append('\n');
         }
         return out.toString();
@@ -72,11 +81,13 @@ public enum ResultFormat {
             out.append(String.format(Locale.ROOT, "    {\"backend\": %s, \"device\": %s, \"batch\": %d, \"heads\": %d, "
                     + "\"length\": %d, \"dim\": %d, \"block\": %d, \"causal\": %b, \"hier_seconds\": %s, "
                     + "\"hier_gflops\": %s, \"exact_seconds\": %s, \"exact_gflops\": %s, \"speedup\": %s, "
-                    + "\"max_abs_error\": %s, \"rel_l2_error\": %s, \"peak_heap_bytes\": %d, \"note\": %s}%s%n",
+                    + "\"max_abs_error\": %s, \"rel_l2_error\": %s, \"peak_heap_bytes\": %d, "
+                    + "\"first_call_seconds\": %s, \"reference\": %s, \"max_abs_vs_reference\": %s, \"note\": %s}%s%n",
                     jsonString(r.backend()), jsonString(r.device()), r.batch(), r.heads(), r.length(), r.dim(),
                     r.block(), r.causal(), jsonNumber(r.hierarchicalSeconds()), jsonNumber(r.hierarchicalGflops()),
                     jsonNumber(r.exactSeconds()), jsonNumber(r.exactGflops()), jsonNumber(r.speedup()),
                     jsonNumber(r.maxAbsError()), jsonNumber(r.relativeError()), r.peakHeapBytes(),
+                    jsonNumber(r.firstCallSeconds()), jsonString(r.reference()), jsonNumber(r.referenceMaxAbsError()),
                     jsonString(r.note()), i + 1 < results.size() ? "," : ""));
         }
         return out.append("  ]\n}\n").toString();

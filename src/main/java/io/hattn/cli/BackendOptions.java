@@ -17,8 +17,12 @@ final class BackendOptions {
     String device;
 
     AttentionBackend open() {
+        return open(backend, device);
+    }
+
+    static AttentionBackend open(String name, String deviceId) {
         try {
-            return Backends.open(backend, device);
+            return Backends.open(name, deviceId);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--backend/--device: " + e.getMessage(), e);
         }

@@ -56,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results to FILE instead of stdout.")
     Path out;
 
+    @Option(names = "--reference", paramLabel = "NAME", description = "Also compare each hierarchical output with "
+            + "this backend's (e.g. cpu, or sequential for short lengths): max |difference| per length.")
+    String reference;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -67,11 +71,13 @@ final class BenchCommand implements Callable<Integer> {
         ResultFormat resultFormat = parseFormat(format);
         BenchmarkSettings settings = new BenchmarkSettings(lengths.stream().mapToInt(Integer::intValue).toArray(),
                 dim, heads, block, batch, causal, repeats, exactLimit, 42);
+        // validates --block, --dim, --heads, --batch before any work, with messages naming them
         io.hattn.attention.AttentionSpec.of(batch, heads, settings.lengths()[0], dim, block, causal);
-        try (AttentionBackend backend = backendOptions.open()) {
+        try (AttentionBackend backend = backendOptions.open();
+             AttentionBackend referenceBackend = reference == null ? null : BackendOptions.open(reference, null)) {
             PrintStream progress = System.err;
             progress.println("hattn bench: " + settings + " on " + backend.describe());
-            List<BenchmarkResult> results = new BenchmarkRunner(backend, settings, progress).run();
+            List<BenchmarkResult> results = new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
             String text = resultFormat.render(MachineInfo.current(), results);
             if (out == null) {
                 spec.commandLine().getOut().print(text);

@@ -28,7 +28,7 @@ import jdk.incubator.vector.FloatVector;
  * {@code hattn bench --format csv}, read by {@code hattn plot}): one row per shape and mode, hierarchical and
  * exact joined, GFLOP/s from {@link FlopModel}, the note giving the share of the FMA peak measured in the same
  * run. Times are the medians of the measurement iterations. Comment lines first: the machine, the JMH settings,
- * the FMA peak. Error and peak-heap columns stay empty
+ * the FMA peak. Error, peak-heap, first-call and reference columns stay empty
  * (JMH does not measure them; {@code hattn bench} does).
  *
  * <p>Usage: {@code JmhToCsv JMH.json OUT.csv}. Run it with the JDK and machine of the benchmark run: the
@@ -130,7 +130,7 @@ public final class JmhToCsv {
                     Integer.toString(s.heads), Integer.toString(s.length), Integer.toString(s.dim),
                     Integer.toString(s.block), Boolean.toString(s.causal), number(hier), number(hierGflops),
                     number(exact), number(exactGflops), number(exact / hier),
-                    number(hier * 1e9 / ((double) s.batch * s.length)), "", "", "", quote(note))).append('\n');
+                    number(hier * 1e9 / ((double) s.batch * s.length)), "", "", "", "", "", "", quote(note))).append('\n');
         }
         return out.toString();
     }

@@ -1,0 +1,97 @@
+package io.hattn.tornado;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hattn.attention.HierarchyShape;
+import io.hattn.tornado.kernels.Levels;
+import io.hattn.tornado.kernels.SlotKeys;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Plain-Java checks of the kernels' index arithmetic and of the work-group settings (no device needed). */
+class LayoutTest {
+
+    /** The slots of every coarse row reach exactly the keys that h-attention.md section 2 puts at that level. */
+    @Test
+    void slotsCoverEachLevelsPairsExactlyOnce() {
+        for (int block : new int[] {2, 4, 6, 10, 16}) {
+            HierarchyShape shape = HierarchyShape.of(block * 32, block);
+            int n = shape.paddedLength();
+            int half = block / 2;
+            for (int level = 0; level < shape.levels(); level++) {
+                int tokens = n >> level;
+                for (int t = 0; t < tokens; t++) {
+                    Set<Integer> expected = new HashSet<>();
+                    for (int u = 0; u < tokens; u++) {
+                        if (HierarchyShape.levelOf(t << level, u << level, block) == level) {
+                            expected.add(u);
+                        }
+                    }
+                    Set<Integer> reached = new HashSet<>();
+                    int slots = SlotKeys.slots(half, level == 0);
+                    for (int slot = 0; slot < slots; slot++) {
+                        int u = SlotKeys.keyOf(slot, t, half, level == 0 ? 1 : 0);
+                        if (u >= 0 && u < tokens) {
+                            assertTrue(reached.add(u), "key " + u + " twice in row " + t);
+                        }
+                    }
+                    assertEquals(expected, reached, "Nr=" + block + " level " + level + " row " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void levelsLieBackToBack() {
+        int n = 256;
+        int row = 0;
+        for (int level = 1; level < 6; level++) {
+            assertEquals(n + row, Levels.start(level, n));
+            for (int t = 0; t < n >> level; t++, row++) {
+                assertEquals(level, Levels.ofPyramidRow(row, n));
+            }
+        }
+        assertEquals(2 * n - 2 * 8, Levels.allRows(n, 8));
+    }
+
+    @Test
+    void workGroupsFallBackFromDeviceTypeToBackendToDefault() {
+        Properties properties = new Properties();
+        properties.setProperty("opencl.cpu.local.x", "4");
+        properties.setProperty("opencl.local.y", "2");
+        properties.setProperty("default.local.x", "16");
+        properties.setProperty("default.local.y", "8");
+        properties.setProperty("default.local.rows", "32");
+        properties.setProperty("default.memory.fraction", "0.5");
+        WorkGroups cpu = WorkGroups.from(properties, "opencl", "cpu");
+        assertEquals(new WorkGroups("opencl.cpu", 4, 2, 32, 0.5), cpu);
+        assertEquals(new WorkGroups("ptx.gpu", 16, 8, 32, 0.5), WorkGroups.from(properties, "ptx", "gpu"));
+        properties.setProperty("ptx.local.rows", "zero");
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> WorkGroups.from(properties, "ptx", "gpu"));
+        assertTrue(error.getMessage().startsWith("local.rows for ptx.gpu must be an integer"), error.getMessage());
+    }
+
+    @Test
+    void readsTornadoMemorySizes() {
+        assertEquals(4L << 30, WorkGroups.parseSize("4GB"));
+        assertEquals(512L << 20, WorkGroups.parseSize("512mb"));
+        assertEquals(3L << 29, WorkGroups.parseSize("1.5G"));
+        assertThrows(IllegalArgumentException.class, () -> WorkGroups.parseSize("lots"));
+    }
+
+    @Test
+    void shippedWorkGroupsCoverEveryBackendType() {
+        Properties shipped = WorkGroups.load();
+        for (String backend : new String[] {"opencl", "ptx", "spirv"}) {
+            for (String type : new String[] {"cpu", "gpu", "accelerator", "fpga"}) {
+                WorkGroups groups = WorkGroups.from(shipped, backend, type);
+                assertTrue(groups.localX() > 0 && groups.localY() > 0 && groups.localRows() > 0, groups.toString());
+            }
+        }
+    }
+}

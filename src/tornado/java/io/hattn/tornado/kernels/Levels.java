@@ -1,0 +1,42 @@
+package io.hattn.tornado.kernels;
+
+/**
+ * Where level l lives in the arrays that hold every level of one head, back to back: level l starts at row
+ * {@code 2n - (2n >> l)} (the sum of the sizes n, n/2, ... of the levels below it), n = padded length.
+ * Arrays without level 0 (the coarsened pyramid, levels 1..M-1) start at row n of that numbering.
+ * Plain static arithmetic, inlined into the kernels.
+ */
+public final class Levels {
+
+    /** Row of an all-levels array where the pyramid arrays (levels >= 1) begin. */
+    public static final int PYRAMID = 1;
+
+    private Levels() {
+    }
+
+    /** First row of level {@code level} in an all-levels array of padded length n. */
+    public static int start(int level, int n) {
+        return 2 * n - ((2 * n) >> level);
+    }
+
+    /** The level (>= 1) of row {@code row} of a pyramid array (levels 1..M-1 back to back). */
+    public static int ofPyramidRow(int row, int n) {
+        int level = 1;
+        int end = n >> 1;
+        while (row >= end) {
+            level++;
+            end += n >> level;
+        }
+        return level;
+    }
+
+    /** Rows of all levels 0..M-1 together: 2n - 2 Nr. */
+    public static int allRows(int n, int block) {
+        return 2 * n - 2 * block;
+    }
+
+    /** Rows of levels 1..M-1 together: n - 2 Nr (zero when M = 1). */
+    public static int pyramidRows(int n, int block) {
+        return n - 2 * block;
+    }
+}
