@@ -13,7 +13,7 @@ final class ExactForward {
     static final int TILE = 64;
 
     private final ParallelRange parallel;
-    private HeadPyramid keys;
+    private Pyramid keys;
 
     ExactForward(ParallelRange parallel) {
         this.parallel = parallel;
@@ -26,11 +26,11 @@ final class ExactForward {
         }
         int tiles = (spec.length() + TILE - 1) / TILE;
         int padded = tiles * TILE;
-        if (keys == null || !keys.fits(padded, TILE, 1, spec.dim(), spec.valueDim())) {
+        if (keys == null || !keys.fits(padded, TILE, 1, 0, spec.dim(), spec.valueDim())) {
             keys = null;
-            keys = new HeadPyramid(padded, TILE, 1, spec.dim(), spec.valueDim());
+            keys = new Pyramid(padded, TILE, 1, 0, spec.dim(), spec.valueDim());
         }
-        HeadPyramid head = keys;
+        Pyramid head = keys;
         for (int b = 0; b < spec.batch(); b++) {
             for (int h = 0; h < spec.heads(); h++) {
                 int batch = b;
@@ -52,7 +52,7 @@ final class ExactForward {
         keys = null;
     }
 
-    private static void attendTile(AttentionSpec spec, HeadPyramid head, int queryTile, int tiles, SoftmaxTile tile,
+    private static void attendTile(AttentionSpec spec, Pyramid head, int queryTile, int tiles, SoftmaxTile tile,
                                    int outputRow, float[] out) {
         int firstRow = queryTile * TILE;
         tile.clear(TILE);
@@ -60,21 +60,21 @@ final class ExactForward {
         for (int keyTile = 0; keyTile <= lastKeyTile; keyTile++) {
             int keyRow = keyTile * TILE;
             tile.clearSegments();
-            tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), keyRow);
+            tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), head.weightIndex(0, keyRow));
             tile.computeScores(head.queries(0), head.queryOffset(0, firstRow), TILE, spec.dim(), spec.scale(),
-                    head.keysTransposed);
+                    head.keys(0));
             boolean diagonal = spec.causal() && keyTile == queryTile;
             for (int r = 0; r < TILE; r++) {
                 for (int c = 0; c < TILE; c++) {
-                    if (head.weights[keyRow + c] == 0f || (diagonal && c > r)) {
+                    if (head.weights(0)[keyRow + c] == 0f || (diagonal && c > r)) {
                         tile.scores[r * TILE + c] = Float.NEGATIVE_INFINITY;
                     }
                 }
             }
             tile.rescaleAndExponentiate(TILE, TILE);
-            tile.accumulate(TILE, head.values(0), head.weights);
+            tile.accumulate(TILE, head.values(0), head.weights(0));
         }
-        tile.writeNormalized(Math.min(TILE, spec.length() - firstRow), head.weights, firstRow, out,
+        tile.writeNormalized(Math.min(TILE, spec.length() - firstRow), head.weights(0), firstRow, out,
                 (outputRow + firstRow) * spec.valueDim());
     }
 }

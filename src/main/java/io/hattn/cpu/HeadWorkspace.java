@@ -1,19 +1,35 @@
 package io.hattn.cpu;
 
-import io.hattn.attention.AttentionSpec;
-import io.hattn.attention.HierarchyShape;
-
-/** Everything one head needs for one hierarchical forward: its pyramid and the level-to-level softmax states. */
+/**
+ * Everything one thread needs for the hierarchical forward of one head at a time: the pyramid (coarse levels
+ * whole, finer levels in a ring of strips) and the softmax states of the levels that run over the whole sequence.
+ */
 final class HeadWorkspace {
-    final HeadPyramid pyramid;
+    final Pyramid pyramid;
     final LevelStates states;
 
-    HeadWorkspace(AttentionSpec spec, HierarchyShape shape) {
-        pyramid = new HeadPyramid(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(), spec.valueDim());
-        states = new LevelStates(shape.paddedLength() / 2, spec.valueDim());
+    HeadWorkspace(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
+        pyramid = new Pyramid(paddedLength, block, levels, stripLevels, dim, valueDim);
+        states = new LevelStates(paddedLength / 2, valueDim);
     }
 
-    boolean fits(AttentionSpec spec, HierarchyShape shape) {
-        return pyramid.fits(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(), spec.valueDim());
+    private final java.util.ArrayDeque<Pyramid> spareViews = new java.util.ArrayDeque<>();
+
+    /** A view of this pyramid with a ring of its own (kept for reuse), following the current head's level 0. */
+    synchronized Pyramid borrowView() {
+        Pyramid view = spareViews.poll();
+        if (view == null) {
+            return pyramid.withRing();
+        }
+        view.followFinest(pyramid);
+        return view;
+    }
+
+    synchronized void returnView(Pyramid view) {
+        spareViews.push(view);
+    }
+
+    boolean fits(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
+        return pyramid.fits(paddedLength, block, levels, stripLevels, dim, valueDim);
     }
 }

@@ -65,12 +65,15 @@ final class HierarchicalForward {
     }
 
     private synchronized HeadWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
+        int stripLevels = stripLevels(spec.block(), shape.levels());
         HeadWorkspace workspace = idle.poll();
-        if (workspace != null && workspace.fits(spec, shape)) {
+        if (workspace != null && workspace.fits(shape.paddedLength(), spec.block(), shape.levels(), stripLevels,
+                spec.dim(), spec.valueDim())) {
             return workspace;
         }
         idle.clear();
-        return new HeadWorkspace(spec, shape);
+        return new HeadWorkspace(shape.paddedLength(), spec.block(), shape.levels(), stripLevels, spec.dim(),
+                spec.valueDim());
     }
 
     private synchronized void giveBack(HeadWorkspace workspace) {
@@ -80,14 +83,15 @@ final class HierarchicalForward {
     private void runHead(AttentionProblem problem, int head, HeadWorkspace workspace, ParallelRange blocks,
                          float[] out) {
         AttentionSpec spec = problem.spec();
-        HeadPyramid pyramid = workspace.pyramid;
+        Pyramid pyramid = workspace.pyramid;
         int b = head / spec.heads();
         int h = head % spec.heads();
         int nr = spec.block();
         int finestBlocks = pyramid.paddedLength / nr;
-        // 0 when the sequence is no longer than one strip: then every level runs over the whole sequence
-        int stripLevels = stripLevels(nr) < pyramid.levels ? stripLevels(nr) : 0;
-        buildPyramid(problem, b, h, pyramid, stripLevels, blocks);
+        int stripLevels = pyramid.stripLevels;
+        int outputRow = head * spec.length();
+        pyramid.attach(problem, b, h);
+        buildWholeLevels(problem, b, h, workspace, blocks);
         LevelStates whole = workspace.states;
         for (int level = pyramid.levels - 1; level >= stripLevels; level--) {
             int current = level;
@@ -95,55 +99,73 @@ final class HierarchicalForward {
             blocks.forEach(count, 1, (from, to) -> {
                 SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
                 for (int block = from; block < to; block++) {
-                    runBlock(problem, h, head * spec.length(), pyramid, whole, whole, current, block, count, tile, out);
+                    runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out);
                 }
             });
         }
         if (stripLevels == 0) {
             return;
         }
-        // The finer levels strip by strip, each strip's states in a cache-sized buffer (see LevelStates).
-        int stripTokens = nr << stripLevels;
-        blocks.forEach(pyramid.paddedLength / stripTokens, 1, (from, to) -> {
+        // The finer levels strip by strip: a strip's blocks need only it and its neighbours, which the ring holds
+        // (rebuilt from the inputs as the strips advance), and its states fit a small buffer: all in cache.
+        int strips = pyramid.paddedLength / pyramid.stripTokens();
+        blocks.forEach(strips, 1, (from, to) -> {
+            Pyramid local = blocks == ParallelRange.SEQUENTIAL ? pyramid : workspace.borrowView();
             SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
-            LevelStates strip = new LevelStates(stripTokens / 2, spec.valueDim());
+            LevelStates strip = new LevelStates(pyramid.stripTokens() / 2, spec.valueDim());
+            float[] inverseCount = new float[nr];
+            if (from > 0) {
+                local.loadStrip(problem, b, h, from - 1, inverseCount);
+            }
+            local.loadStrip(problem, b, h, from, inverseCount);
             for (int s = from; s < to; s++) {
-                strip.moveToStrip(s * stripTokens);
+                if (s + 1 < strips) {
+                    local.loadStrip(problem, b, h, s + 1, inverseCount);
+                }
+                strip.moveToStrip(s * pyramid.stripTokens());
                 for (int level = stripLevels - 1; level >= 0; level--) {
                     int perStrip = 1 << (stripLevels - level);
                     LevelStates parents = level == stripLevels - 1 ? whole : strip;
                     for (int block = s * perStrip; block < (s + 1) * perStrip; block++) {
-                        runBlock(problem, h, head * spec.length(), pyramid, parents, strip, level, block,
-                                finestBlocks >> level, tile, out);
+                        runBlock(problem, h, outputRow, local, parents, strip, level, block, finestBlocks >> level,
+                                tile, out);
                     }
                 }
+            }
+            if (local != pyramid) {
+                workspace.returnView(local);
             }
         });
     }
 
     /**
-     * The pyramid, depth first: each strip's finest blocks and its coarse levels up to one block are made while
-     * the strip is in cache (one pass over the inputs), then the few levels above strips over the sequence.
+     * The whole levels of the pyramid (stripLevels and above). With strips, each strip is built in the ring up to
+     * one block and folded into the first whole level, so the inputs are read once here; the levels above follow
+     * over the sequence. Without strips every level is whole.
      */
-    private static void buildPyramid(AttentionProblem problem, int b, int h, HeadPyramid pyramid, int stripLevels,
-                                     ParallelRange blocks) {
+    private static void buildWholeLevels(AttentionProblem problem, int b, int h, HeadWorkspace workspace,
+                                         ParallelRange blocks) {
+        Pyramid pyramid = workspace.pyramid;
         int nr = pyramid.block;
         boolean causal = problem.spec().causal();
         int finestBlocks = pyramid.paddedLength / nr;
-        pyramid.attach(problem, b, h);
-        int localLevels = stripLevels == 0 ? 0 : Math.min(stripLevels, pyramid.levels - 1);
-        int stripBlocks = 1 << localLevels;
-        blocks.forEach(finestBlocks / stripBlocks, 1, (from, to) -> {
-            float[] inverseCount = new float[nr];
-            for (int strip = from; strip < to; strip++) {
-                pyramid.loadFinest(problem, b, h, strip * stripBlocks, (strip + 1) * stripBlocks);
-                for (int level = 1; level <= localLevels; level++) {
-                    int perStrip = stripBlocks >> level;
-                    pyramid.coarsen(level, strip * perStrip, (strip + 1) * perStrip, causal, inverseCount);
+        int stripLevels = pyramid.stripLevels;
+        if (stripLevels == 0) {
+            blocks.forEach(finestBlocks, 64, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
+        } else {
+            blocks.forEach(pyramid.paddedLength / pyramid.stripTokens(), 1, (from, to) -> {
+                Pyramid local = blocks == ParallelRange.SEQUENTIAL ? pyramid : workspace.borrowView();
+                float[] inverseCount = new float[nr];
+                for (int strip = from; strip < to; strip++) {
+                    local.loadStrip(problem, b, h, strip, inverseCount);
+                    local.coarsen(stripLevels, strip, strip + 1, causal, inverseCount);
                 }
-            }
-        });
-        for (int level = localLevels + 1; level < pyramid.levels; level++) {
+                if (local != pyramid) {
+                    workspace.returnView(local);
+                }
+            });
+        }
+        for (int level = Math.max(1, stripLevels + 1); level < pyramid.levels; level++) {
             int coarse = level;
             blocks.forEach(finestBlocks >> level, 64,
                     (from, to) -> pyramid.coarsen(coarse, from, to, causal, new float[nr]));
@@ -151,19 +173,19 @@ final class HierarchicalForward {
     }
 
     /**
-     * Levels below this one run strip by strip: a strip of Nr 2^levels fine tokens (about stripTokens), whose
-     * softmax states stay in the core's cache between levels.
+     * Levels below this one run strip by strip, in strips of Nr 2^stripLevels fine tokens (about stripTokens);
+     * 0 when the sequence is no longer than one strip, and every level runs over the whole sequence.
      */
-    private int stripLevels(int block) {
-        return Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, stripTokens / block)));
+    private int stripLevels(int block, int levels) {
+        int stripLevels = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, stripTokens / block)));
+        return stripLevels < levels ? stripLevels : 0;
     }
 
-    private void runBlock(AttentionProblem problem, int h, int outputRow, HeadPyramid pyramid, LevelStates parents,
+    private void runBlock(AttentionProblem problem, int h, int outputRow, Pyramid pyramid, LevelStates parents,
                           LevelStates own, int level, int block, int blocks, SoftmaxTile tile, float[] out) {
         AttentionSpec spec = problem.spec();
         int nr = spec.block();
-        int firstRow = pyramid.row(level, block * nr);
-        if (noValidRow(pyramid, firstRow, nr)) {
+        if (noValidRow(pyramid.weights(level), pyramid.weightIndex(level, block * nr), nr)) {
             if (level > 0) {
                 own.storeEmpty(level, block * nr, nr);
             } else {
@@ -176,11 +198,11 @@ final class HierarchicalForward {
             int keyBlock = block + side;
             if (keyBlock >= 0 && keyBlock < blocks) {
                 tile.addSegment(pyramid.keyBlockBase(level, keyBlock), pyramid.valueOffset(level, keyBlock * nr),
-                        pyramid.row(level, keyBlock * nr));
+                        pyramid.weightIndex(level, keyBlock * nr));
             }
         }
         tile.computeScores(pyramid.queries(level), pyramid.queryOffset(level, block * nr), nr, spec.dim(),
-                spec.scale(), pyramid.keysTransposed);
+                spec.scale(), pyramid.keys(level));
         int segment = 0;
         for (int side : sidesOf(spec.causal(), level)) {
             int keyBlock = block + side;
@@ -194,12 +216,12 @@ final class HierarchicalForward {
         } else {
             parents.continueChildren(level, block * nr, nr, tile.columns(), tile);
         }
-        tile.accumulate(nr, pyramid.values(level), pyramid.weights);
+        tile.accumulate(nr, pyramid.values(level), pyramid.weights(level));
         if (level > 0) {
             own.store(level, block * nr, nr, tile);
         } else {
-            tile.writeNormalized(Math.min(nr, spec.length() - block * nr), pyramid.weights, block * nr, out,
-                    (outputRow + block * nr) * spec.valueDim());
+            tile.writeNormalized(Math.min(nr, spec.length() - block * nr), pyramid.weights(0),
+                    pyramid.weightIndex(0, block * nr), out, (outputRow + block * nr) * spec.valueDim());
         }
     }
 
@@ -215,7 +237,7 @@ final class HierarchicalForward {
      * Removes the scores that are not this level's (the quadrant already computed one level finer, the future,
      * invalid keys) and adds the relative-position bias (section 7), indexed by j_l - i_l.
      */
-    private void maskSegment(AttentionProblem problem, int h, HeadPyramid pyramid, int level, int block, int side,
+    private void maskSegment(AttentionProblem problem, int h, Pyramid pyramid, int level, int block, int side,
                              SoftmaxTile tile, int column) {
         int nr = pyramid.block;
         if (level > 0) {
@@ -224,9 +246,10 @@ final class HierarchicalForward {
         } else if (side == DIAGONAL && problem.spec().causal()) {
             ScoreMasks.apply(masks.causalDiagonal, tile, column);
         }
-        int keyRow = pyramid.row(level, (block + side) * nr);
-        if (ScoreMasks.anyInvalid(pyramid.weights, keyRow, nr)) {
-            ScoreMasks.dropInvalidKeys(pyramid.weights, keyRow, tile, column, nr, nr);
+        int keyRow = pyramid.weightIndex(level, (block + side) * nr);
+        float[] weights = pyramid.weights(level);
+        if (ScoreMasks.anyInvalid(weights, keyRow, nr)) {
+            ScoreMasks.dropInvalidKeys(weights, keyRow, tile, column, nr, nr);
         }
         float[] bias = problem.bias();
         if (bias != null) {
@@ -237,16 +260,16 @@ final class HierarchicalForward {
         }
     }
 
-    private static boolean noValidRow(HeadPyramid pyramid, int firstRow, int rows) {
+    private static boolean noValidRow(float[] weights, int firstRow, int rows) {
         for (int r = firstRow; r < firstRow + rows; r++) {
-            if (pyramid.weights[r] > 0f) {
+            if (weights[r] > 0f) {
                 return false;
             }
         }
         return true;
     }
 
-    private static void writeZeros(AttentionSpec spec, HeadPyramid pyramid, int outputRow, int firstToken,
+    private static void writeZeros(AttentionSpec spec, Pyramid pyramid, int outputRow, int firstToken,
                                    float[] out) {
         int rows = Math.min(pyramid.block, spec.length() - firstToken);
         if (rows > 0) {

@@ -420,17 +420,18 @@ final class TileKernels {
     private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i + 1);
 
     /**
-     * For {@code rows} rows of one vector each: {@code a[out + x * LANES + c] = (pair c of (row x at first, row x
+     * For {@code rows} rows of one vector each: {@code out[outOffset + x * LANES + c] = (pair c of (row x at first, row x
      * at second) laid end to end) * inverse[c]}: the means of adjacent pairs across two transposed key blocks,
      * i.e. one coarse key block from its two children, when a block is exactly one vector wide.
      */
-    static void pairMeansOfTwoRows(float[] a, int first, int second, int width, int rows, float[] inverse, int out) {
+    static void pairMeansOfTwoRows(float[] a, int first, int second, int width, int rows, float[] inverse,
+                                   float[] out, int outOffset) {
         FloatVector factor = FloatVector.fromArray(Simd.SPECIES, inverse, 0);
         for (int x = 0; x < rows; x++) {
             FloatVector left = FloatVector.fromArray(Simd.SPECIES, a, first + x * width);
             FloatVector right = FloatVector.fromArray(Simd.SPECIES, a, second + x * width);
             left.rearrange(EVEN_LANES, right).add(left.rearrange(ODD_LANES, right)).mul(factor)
-                    .intoArray(a, out + x * width);
+                    .intoArray(out, outOffset + x * width);
         }
     }
 }
