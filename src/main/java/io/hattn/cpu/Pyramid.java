@@ -209,7 +209,7 @@ final class Pyramid {
         int outBase = keyBlockBase(level, b);
         int left = keyBlockBase(level - 1, 2 * b);
         int right = keyBlockBase(level - 1, 2 * b + 1);
-        if (Simd.ENABLED && block == Simd.LANES) {
+        if (Simd.ENABLED && Simd.WIDE_TILES && block == Simd.LANES) {
             TileKernels.pairMeansOfTwoRows(in, left, right, block, dim, inverseCount, out, outBase);
             return;
         }

@@ -12,6 +12,12 @@ final class Simd {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES = SPECIES.length();
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("hattn.simd", "true"));
+    /**
+     * Whether the JIT keeps large register tiles (16 live vectors) and two-vector shuffles in registers. JDK 17's
+     * C2 does not: there they fall back to boxed vectors, tens of times slower, so narrower tiles are used.
+     */
+    static final boolean WIDE_TILES = Runtime.version().feature() >= 21
+            && !"false".equalsIgnoreCase(System.getProperty("hattn.simd.wide", "true"));
 
     private Simd() {
     }

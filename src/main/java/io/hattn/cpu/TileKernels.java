@@ -192,13 +192,13 @@ final class TileKernels {
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
-            for (; chunk + 4 <= vectors; chunk += 4) {
-                values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+            if (Simd.WIDE_TILES) {
+                for (; chunk + 4 <= vectors; chunk += 4) {
+                    values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                }
             }
             for (; chunk < vectors; chunk++) {
-                for (int row = r; row < r + 4; row++) {
-                    values1x1(p, pStride, row, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
-                }
+                values4x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         for (; r < rows; r++) {
@@ -281,16 +281,42 @@ final class TileKernels {
         a33.intoArray(y, y0 + 3 * dv + 3 * lanes);
     }
 
+    /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
+    private static void values4x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
+        int y0 = r * dv + x0;
+        for (int g = 0; g < segments; g++) {
+            FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
+            FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
+            FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
+            FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
+            int p0 = r * pStride + g * width;
+            int v0 = valueOffset[g] + x0;
+            for (int c = 0; c < width; c++) {
+                FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, v0 + c * dv);
+                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
+                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
+                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
+                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
+            }
+            a0.intoArray(y, y0);
+            a1.intoArray(y, y0 + dv);
+            a2.intoArray(y, y0 + 2 * dv);
+            a3.intoArray(y, y0 + 3 * dv);
+        }
+    }
+
     private static void values1x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
                                   float[] v, int dv, int x0, float[] y) {
-        FloatVector a = FloatVector.fromArray(Simd.SPECIES, y, r * dv + x0);
         for (int g = 0; g < segments; g++) {
+            FloatVector a = FloatVector.fromArray(Simd.SPECIES, y, r * dv + x0);
+            int p0 = r * pStride + g * width;
             for (int c = 0; c < width; c++) {
-                a = FloatVector.broadcast(Simd.SPECIES, p[r * pStride + g * width + c])
+                a = FloatVector.broadcast(Simd.SPECIES, p[p0 + c])
                         .fma(FloatVector.fromArray(Simd.SPECIES, v, valueOffset[g] + c * dv + x0), a);
             }
+            a.intoArray(y, r * dv + x0);
         }
-        a.intoArray(y, r * dv + x0);
     }
 
     private static void scalarValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
