@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorShuffle;
  * The dense pieces every path of this backend is made of, on flat arrays with offsets: scores
  * {@code S = Q K^T} against key blocks stored transposed, {@code Y += P V}, and the small row operations of the
  * softmax. Each has a Vector API body (register tiles, vectors across columns, so no lane reductions in the
- * products) and a scalar body used for tails and when {@link Simd#ENABLED} is off.
+ * products) and a scalar body used for tails and when {@link Simd#ENABLED} is off. The register tiles are written
+ * out by hand (a00 ... a33): the JIT keeps named vector locals in registers, not arrays of vectors.
  */
 final class TileKernels {
 
@@ -141,8 +142,8 @@ final class TileKernels {
         a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
     }
 
-    private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out,
-                                  int sStride) {
+    private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s,
+                                  int out, int sStride) {
         FloatVector a0 = FloatVector.zero(Simd.SPECIES);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         for (int x = 0; x < d; x++) {
