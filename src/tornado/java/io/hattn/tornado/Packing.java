@@ -4,6 +4,7 @@ import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.stream.IntStream;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -31,7 +32,8 @@ final class Packing {
         int length = spec.length();
         int stride = chunks8(width) * LANES;
         MemorySegment segment = target.getSegment();
-        for (int h = 0; h < heads; h++) {
+        // heads in parallel: the device waits for the copies, so the host's cores are free
+        IntStream.range(0, heads).parallel().forEach(h -> {
             int head = firstHead + h;
             int batch = head / spec.heads();
             long sourceBase = (long) head * length * width;
@@ -39,7 +41,7 @@ final class Packing {
             if (stride == width && problem.mask() == null) {
                 MemorySegment.copy(source, (int) sourceBase, segment, ValueLayout.JAVA_FLOAT,
                         targetBase * Float.BYTES, length * width);
-                continue;
+                return;
             }
             for (int i = 0; i < length; i++) {
                 long targetRow = (targetBase + (long) i * stride) * Float.BYTES;
@@ -50,7 +52,7 @@ final class Packing {
                     segment.asSlice(targetRow, (long) width * Float.BYTES).fill((byte) 0);
                 }
             }
-        }
+        });
     }
 
     /** Writes the level-0 validity (1 valid, 0 masked) of the chunk's heads; padded rows keep their 0. */
@@ -87,18 +89,18 @@ final class Packing {
     static void unpackTokens(FloatArray source, int width, int length, int firstHead, int heads, float[] out) {
         int stride = chunks8(width) * LANES;
         MemorySegment segment = source.getSegment();
-        for (int h = 0; h < heads; h++) {
+        IntStream.range(0, heads).parallel().forEach(h -> {
             long targetBase = (long) (firstHead + h) * length * width;
             long sourceBase = (long) h * length * stride;
             if (stride == width) {
                 MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, sourceBase * Float.BYTES, out, (int) targetBase,
                         length * width);
-                continue;
+                return;
             }
             for (int i = 0; i < length; i++) {
                 MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, (sourceBase + (long) i * stride) * Float.BYTES,
                         out, (int) (targetBase + (long) i * width), width);
             }
-        }
+        });
     }
 }

@@ -61,14 +61,18 @@ public final class Coarsen {
         int first = counts.get(childCount);
         int second = counts.get(childCount + 1);
         int validChildren = (first > 0 ? 1 : 0) + (second > 0 ? 1 : 0);
-        float meanWeight = 1.0f / Math.max(1, validChildren);
+        float mean = 1.0f / Math.max(1, validChildren);
+        // broadcast Float8 weights: Float8 * float compiles to eight scalar products
+        Float8 meanWeight = new Float8(mean, mean, mean, mean, mean, mean, mean, mean);
         if (chunk < width8) {
             Float8 k0 = keys.get(child * width8 + chunk);
             Float8 k1 = keys.get((child + 1) * width8 + chunk);
             coarseKeys.set(parent * width8 + chunk, Float8.mult(Float8.add(k0, k1), meanWeight));
             // the first child as q0 * 1 + q1 * 0: TornadoVM 5.2 cannot compile storing a loaded Float8 unchanged
-            float firstWeight = queryMode == FIRST_CHILD ? 1.0f : meanWeight;
-            float secondWeight = queryMode == FIRST_CHILD ? 0.0f : meanWeight;
+            float first0 = queryMode == FIRST_CHILD ? 1.0f : mean;
+            float second0 = queryMode == FIRST_CHILD ? 0.0f : mean;
+            Float8 firstWeight = new Float8(first0, first0, first0, first0, first0, first0, first0, first0);
+            Float8 secondWeight = new Float8(second0, second0, second0, second0, second0, second0, second0, second0);
             Float8 q0 = queries.get(child * width8 + chunk);
             Float8 q1 = queries.get((child + 1) * width8 + chunk);
             coarseQueries.set(parent * width8 + chunk,

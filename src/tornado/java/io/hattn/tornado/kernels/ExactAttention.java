@@ -61,8 +61,11 @@ public final class ExactAttention {
                             rescale = TornadoMath.exp(runningMax - newMax);
                         }
                         denominator = denominator * rescale;
+                        // broadcast Float8 factors: TornadoVM 5.2 compiles Float8 * float to eight scalar multiplies
+                        Float8 rescale8 = new Float8(rescale, rescale, rescale, rescale, rescale, rescale, rescale,
+                                rescale);
                         for (int c = 0; c < valueChunks; c++) {
-                            out.set(row * valueWidth8 + c, Float8.mult(out.get(row * valueWidth8 + c), rescale));
+                            out.set(row * valueWidth8 + c, Float8.mult(out.get(row * valueWidth8 + c), rescale8));
                         }
                         for (int offset = 0; offset < tile; offset++) {
                             float score = tileScores.get(row * tile + offset);
@@ -72,9 +75,10 @@ public final class ExactAttention {
                             }
                             denominator += weight;
                             int j = Math.min(tileStart + offset, length - 1);
+                            Float8 weight8 = new Float8(weight, weight, weight, weight, weight, weight, weight, weight);
                             for (int c = 0; c < valueChunks; c++) {
                                 out.set(row * valueWidth8 + c, Float8.add(out.get(row * valueWidth8 + c),
-                                        Float8.mult(values.get((head * length + j) * valueWidth8 + c), weight)));
+                                        Float8.mult(values.get((head * length + j) * valueWidth8 + c), weight8)));
                             }
                         }
                         runningMax = newMax;

@@ -50,8 +50,10 @@ public final class Numerators {
                     for (int j = 0; j < keysPerGroup; j++) {
                         float p = weights.get(weight + j);
                         denominator += p * counts.get(count + j);
-                        sum = Float8.add(sum, Float8.mult(values.get(value + j * valueWidth8), p));
-                        sum1 = Float8.add(sum1, Float8.mult(values.get(value + j * valueWidth8 + second), p));
+                        // a broadcast Float8: TornadoVM 5.2 compiles Float8 * float to eight scalar multiplies
+                        Float8 broadcast = new Float8(p, p, p, p, p, p, p, p);
+                        sum = Float8.add(sum, Float8.mult(values.get(value + j * valueWidth8), broadcast));
+                        sum1 = Float8.add(sum1, Float8.mult(values.get(value + j * valueWidth8 + second), broadcast));
                     }
                 }
             }
