@@ -39,10 +39,6 @@ public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[]
         return new AttentionProblem(spec, q, k, v, mask, newBias);
     }
 
-    public AttentionProblem withSpec(AttentionSpec newSpec) {
-        return new AttentionProblem(newSpec, q, k, v, mask, bias);
-    }
-
     /** Whether token {@code i} of batch entry {@code b} is valid. */
     public boolean isValid(int b, int i) {
         return mask == null || mask[b * spec.length() + i];

@@ -43,10 +43,6 @@ public record AttentionSpec(int batch, int heads, int length, int dim, int value
         return (float) (1.0 / Math.sqrt(dim));
     }
 
-    public AttentionSpec withScale(float newScale) {
-        return new AttentionSpec(batch, heads, length, dim, valueDim, block, causal, newScale);
-    }
-
     public AttentionSpec withCausal(boolean newCausal) {
         return new AttentionSpec(batch, heads, length, dim, valueDim, block, newCausal, scale);
     }

@@ -37,10 +37,6 @@ public final class FullAttentionReference {
         return out;
     }
 
-    public static float[] forwardFloat(AttentionProblem problem) {
-        return HierarchicalAttentionReference.toFloat(forward(problem));
-    }
-
     /** Leaves the normalised output row of query i in {@code accumulator}. */
     private static void attendRow(AttentionSpec spec, PaddedHead head, int i, double[] tileScores,
                                   double[] accumulator) {

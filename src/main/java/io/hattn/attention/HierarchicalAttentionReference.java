@@ -31,10 +31,6 @@ public final class HierarchicalAttentionReference {
         return out;
     }
 
-    public static float[] forwardFloat(AttentionProblem problem) {
-        return toFloat(forward(problem));
-    }
-
     /** The H-similarity of section 4 for a valid pair, or NaN when key j is excluded (masked or in the future). */
     static double score(AttentionProblem problem, int h, PaddedHead head, Pyramid pyramid, int i, int j) {
         AttentionSpec spec = problem.spec();
@@ -77,14 +73,6 @@ public final class HierarchicalAttentionReference {
         for (int c = 0; c < dv; c++) {
             out[outOffset + c] = numerator[c] / denominator;
         }
-    }
-
-    static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
     }
 
     /**

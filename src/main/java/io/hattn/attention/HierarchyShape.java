@@ -25,11 +25,6 @@ public record HierarchyShape(int length, int block, int paddedLength, int levels
         return paddedLength / block;
     }
 
-    /** Coarse tokens at level l. */
-    public int tokensAt(int level) {
-        return paddedLength >> level;
-    }
-
     /** Blocks at level l; the coarsest level has exactly two. */
     public int blocksAt(int level) {
         return finestBlocks() >> level;

@@ -12,10 +12,6 @@ public record BenchmarkResult(String backend, String device, int batch, int head
                               long peakHeapBytes, double firstCallSeconds, String reference,
                               double referenceMaxAbsError, String note) {
 
-    public boolean exactRan() {
-        return !Double.isNaN(exactSeconds);
-    }
-
     /** exact time / hierarchical time; NaN when exact was skipped. */
     public double speedup() {
         return exactSeconds / hierarchicalSeconds;

@@ -69,8 +69,7 @@ final class AttendInputs {
                 : maskOf(mask, batch, length), null);
     }
 
-    private static String describeExpected(int[] qShape) {
-        int[] shape = qShape.clone();
+    private static String describeExpected(int[] shape) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < shape.length; i++) {
             text.append(i + 1 < shape.length ? shape[i] + ", " : "dv]");

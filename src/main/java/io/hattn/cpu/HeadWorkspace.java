@@ -10,7 +10,8 @@ final class HeadWorkspace {
 
     HeadWorkspace(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
         pyramid = new Pyramid(paddedLength, block, levels, stripLevels, dim, valueDim);
-        states = new LevelStates(paddedLength / 2, valueDim);
+        // the whole-sequence states hold levels >= max(1, stripLevels): the finer ones live in per-strip buffers
+        states = new LevelStates(paddedLength >> Math.max(1, stripLevels), valueDim);
     }
 
     private final java.util.ArrayDeque<Pyramid> spareViews = new java.util.ArrayDeque<>();

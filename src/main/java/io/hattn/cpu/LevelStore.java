@@ -54,10 +54,6 @@ final class LevelStore {
         return new LevelStore(0, tokens, ring, dim, valueDim);
     }
 
-    boolean holds(int level) {
-        return level >= firstLevel && level - firstLevel < ringTokens.length;
-    }
-
     /** Row of a token of a level in {@link #weights}; times dim (or valueDim) in the other arrays. */
     int row(int level, int token) {
         int at = level - firstLevel;

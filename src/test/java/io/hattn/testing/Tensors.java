@@ -49,12 +49,4 @@ public final class Tensors {
         }
         return mask;
     }
-
-    public static float[] toFloat(double[] values) {
-        float[] result = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = (float) values[i];
-        }
-        return result;
-    }
 }

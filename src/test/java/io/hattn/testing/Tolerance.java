@@ -51,13 +51,4 @@ public record Tolerance(double atol, double rtol, double relL2) {
         }
         assertClose(what, widened, actual);
     }
-
-    /** Largest |a - b|, for measuring before a bound is set. */
-    public static double maxAbsDiff(double[] reference, float[] actual) {
-        double worst = 0;
-        for (int i = 0; i < reference.length; i++) {
-            worst = Math.max(worst, Math.abs(reference[i] - actual[i]));
-        }
-        return worst;
-    }
 }
