@@ -11,7 +11,6 @@ import io.hattn.tornado.kernels.Exponentials;
 import io.hattn.tornado.kernels.Levels;
 import io.hattn.tornado.kernels.Numerators;
 import io.hattn.tornado.kernels.Prolongation;
-import io.hattn.tornado.kernels.RowMaxima;
 import io.hattn.tornado.kernels.SlotKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +24,10 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 
 /**
  * Hierarchical attention for one shape as a single TaskGraph (h-attention.md section 4), compiled and warmed up
- * once. Tasks: the coarsening pyramid, one launch per level; block scores, row maxima, exponentials, and
- * numerators with denominators, one launch each for level 0 (from the inputs) and one for all levels >= 1 (from
- * the pyramid); the maxima combined across levels; prolongation with the final division (M + 9 tasks). Everything between inputs and output stays
+ * once. Tasks: the coarsening pyramid, one launch per level; block scores with each row's level maximum,
+ * exponentials, and numerators with denominators, one launch each for level 0 (from the inputs) and one for all
+ * levels >= 1 (from the pyramid); the maxima combined across levels; prolongation with the final division
+ * (M + 7 tasks). Everything between inputs and output stays
  * on the device, across calls too: per call only q, k, v, the validity and the bias go in and the output comes
  * back. A call with more heads than the plan holds runs in chunks of heads. Memory per head O(L (d + Nr)).
  */
@@ -176,12 +176,9 @@ final class HierarchicalPlan implements DevicePlan {
             int valueWidth8 = Packing.chunks8(shape.valueDim());
             int biasPerHead = 4 * shape.block() - 1;
             graph.task("scores" + suffix, BlockScores::scores, context, q, k, rowsPerHead, arrayStart, counts,
-                    allRows, bias, biasPerHead, scores, rows, slots, n, half, flag, shape.causal() ? 1 : 0, width8,
-                    shape.scale(), bounds);
-            grids.volume("scores" + suffix, (slots + 3) / 4, rows, heads);
-            graph.task("maxima" + suffix, RowMaxima::rowMaxima, context, scores, rows, slots, n, flag, arrayStart,
-                    rowMax, allRows);
-            grids.rows("maxima" + suffix, rows, heads);
+                    allRows, bias, biasPerHead, scores, rowMax, rows, slots, n, half, flag, shape.causal() ? 1 : 0,
+                    width8, shape.scale(), bounds);
+            grids.rows("scores" + suffix, rows, heads);
             graph.task("weights" + suffix, Exponentials::weights, context, scores, rows, slots, n, flag, arrayStart,
                     rowMax, allRows);
             grids.volume("weights" + suffix, slots, rows, heads);

@@ -11,6 +11,9 @@ public final class Levels {
     /** Row of an all-levels array where the pyramid arrays (levels >= 1) begin. */
     public static final int PYRAMID = 1;
 
+    /** More levels than any int length can have. */
+    private static final int MAX_LEVELS = 31;
+
     private Levels() {
     }
 
@@ -19,13 +22,15 @@ public final class Levels {
         return 2 * n - ((2 * n) >> level);
     }
 
-    /** The level (>= 1) of row {@code row} of a pyramid array (levels 1..M-1 back to back). */
+    /**
+     * The level (>= 1) of row {@code row} of a pyramid array (levels 1..M-1 back to back): one plus the number of
+     * level ends {@code n - (n >> k)} at or below the row. A fixed count of compares with no branch, so CPU OpenCL
+     * drivers can still vectorise the kernels that call it across work-items (a data-dependent loop stops them).
+     */
     public static int ofPyramidRow(int row, int n) {
         int level = 1;
-        int end = n >> 1;
-        while (row >= end) {
-            level++;
-            end += n >> level;
+        for (int k = 1; k < MAX_LEVELS; k++) {
+            level += row >= n - (n >> k) ? 1 : 0;
         }
         return level;
     }
