@@ -184,7 +184,7 @@ final class HierarchicalPlan implements DevicePlan {
             grids.volume("weights" + suffix, slots, rows, heads);
             graph.task("numerators" + suffix, Numerators::numerators, context, scores, rows, slots, n, half, flag, v,
                     rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8, bounds);
-            grids.volume("numerators" + suffix, (valueWidth8 + 1) / 2, rows, heads);
+            grids.rows("numerators" + suffix, rows, heads);
         }
     }
 
