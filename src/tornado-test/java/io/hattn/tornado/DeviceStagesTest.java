@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every TaskGraph stage on the device against {@link StageReference} (the definitions of h-attention.md section 4
  * in double), read back from a plan built with {@code inspect}: the coarsening pyramid and validity counts, the
  * per-level weights exp(s - m_l) in the score slots (levels >= 1; level 0 where the hierarchy has one level), the
- * per-level row maxima, denominators and numerators, the maxima and denominators combined across levels, and the
- * output, which is also checked against the sequential oracle.
+ * per-level row maxima, denominators and numerators, the maxima, denominators and numerators combined with every
+ * coarser level for each row of each level, and the output, which is also checked against the sequential oracle.
  */
 class DeviceStagesTest {
 
@@ -85,7 +85,11 @@ class DeviceStagesTest {
                     }
                     maxima.addMaximum(device8.rowMax()[row], reference.rowMax[l][t]);
                     sums.add(device8.denominators()[row], reference.denominators[l][t]);
-                    sums.add(device8.numerators(), row * valueWidth, reference.numerators[l][t]);
+                    // prolongation leaves the numerators of levels >= 1 combined with their ancestors', in place
+                    sums.add(device8.numerators(), row * valueWidth,
+                            l == 0 ? reference.numerators[0][t] : reference.combinedNumerators[l][t]);
+                    offsets.addMaximum(device8.rowOffsets()[row], reference.offsets[l][t]);
+                    sums.add(device8.rowDenominators()[row], reference.combinedDenominators[l][t]);
                 }
             }
             // The score buffer holds the weights of the last launch: all levels >= 1, or level 0 when M = 1.
@@ -110,12 +114,6 @@ class DeviceStagesTest {
                     defined += reference.isEntry(level, t, u) ? 1 : 0;
                 }
                 assertEquals(defined, entries, "slots of level " + level + " row " + t + " cover its entries");
-            }
-            for (int i = 0; i < spec.length(); i++) {
-                if (reference.counts[0][i] > 0) {
-                    offsets.addMaximum(device8.rowOffsets()[head * n + i], reference.offsets[i]);
-                    sums.add(device8.rowDenominators()[head * n + i], reference.combinedDenominators[i]);
-                }
             }
             assertComposesToOracle(problem, reference, head);
         }

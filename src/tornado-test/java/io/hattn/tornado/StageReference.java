@@ -8,7 +8,8 @@ import io.hattn.attention.HierarchyShape;
  * The intermediate quantities of h-attention.md section 4 for one head, in double, straight from the
  * definitions (pairs assigned to levels with {@link HierarchyShape#levelOf}, not with the kernels' slot layout):
  * the coarsening pyramid, the per-level scores with each coarse row's own maximum m_l, the per-level denominators
- * D_l and numerators Y_l, the combined offsets c_i and denominators D_i, and the output. The stage tests compare the
+ * D_l and numerators Y_l, for every row of every level the offset, denominator and numerator combined over that
+ * level and every coarser one (at level 0 the c_i and D_i of section 5), and the output. The stage tests compare the
  * device buffers with it, and check that it composes to the sequential oracle.
  */
 final class StageReference {
@@ -27,8 +28,10 @@ final class StageReference {
     final double[][] rowMax;
     final double[][] denominators;
     final double[][][] numerators;
-    final double[] offsets;
-    final double[] combinedDenominators;
+    /** [level][token] and [level][token][feature]: combined over the row's level and its coarser ancestors. */
+    final double[][] offsets;
+    final double[][] combinedDenominators;
+    final double[][][] combinedNumerators;
     final double[][] output;
 
     StageReference(AttentionProblem problem, int b, int h) {
@@ -66,11 +69,19 @@ final class StageReference {
         for (int l = 0; l < levels; l++) {
             attendLevel(l);
         }
-        offsets = new double[n];
-        combinedDenominators = new double[n];
+        offsets = new double[levels][];
+        combinedDenominators = new double[levels][];
+        combinedNumerators = new double[levels][][];
+        for (int l = 0; l < levels; l++) {
+            combineLevel(l);
+        }
         output = new double[n][spec.valueDim()];
         for (int i = 0; i < n; i++) {
-            combine(i);
+            if (counts[0][i] > 0) {
+                for (int c = 0; c < output[i].length; c++) {
+                    output[i][c] = combinedNumerators[0][i][c] / combinedDenominators[0][i];
+                }
+            }
         }
     }
 
@@ -136,31 +147,31 @@ final class StageReference {
         }
     }
 
-    private void combine(int i) {
-        double offset = Double.NEGATIVE_INFINITY;
-        for (int l = 0; l < levels; l++) {
-            offset = Math.max(offset, rowMax[l][i >> l]);
-        }
-        offsets[i] = offset;
-        if (counts[0][i] == 0) {
-            return;
-        }
-        double denominator = 0;
-        double[] sum = new double[output[i].length];
-        for (int l = 0; l < levels; l++) {
-            double m = rowMax[l][i >> l];
-            if (m == Double.NEGATIVE_INFINITY) {
-                continue;
+    /** Each row of level l against the maximum over levels l..M-1 of its ancestors' own maxima (section 5). */
+    private void combineLevel(int level) {
+        int tokens = n >> level;
+        int width = values[0][0].length;
+        offsets[level] = new double[tokens];
+        combinedDenominators[level] = new double[tokens];
+        combinedNumerators[level] = new double[tokens][width];
+        for (int t = 0; t < tokens; t++) {
+            double offset = Double.NEGATIVE_INFINITY;
+            for (int l = level; l < levels; l++) {
+                offset = Math.max(offset, rowMax[l][t >> (l - level)]);
             }
-            double weight = Math.exp(m - offset);
-            denominator += weight * denominators[l][i >> l];
-            for (int c = 0; c < sum.length; c++) {
-                sum[c] += weight * numerators[l][i >> l][c];
+            offsets[level][t] = offset;
+            for (int l = level; l < levels; l++) {
+                int ancestor = t >> (l - level);
+                double m = rowMax[l][ancestor];
+                if (m == Double.NEGATIVE_INFINITY) {
+                    continue;
+                }
+                double weight = Math.exp(m - offset);
+                combinedDenominators[level][t] += weight * denominators[l][ancestor];
+                for (int c = 0; c < width; c++) {
+                    combinedNumerators[level][t][c] += weight * numerators[l][ancestor][c];
+                }
             }
-        }
-        combinedDenominators[i] = denominator;
-        for (int c = 0; c < sum.length; c++) {
-            output[i][c] = sum[c] / denominator;
         }
     }
 

@@ -26,10 +26,10 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
  * Hierarchical attention for one shape as a single TaskGraph (h-attention.md section 4), compiled and warmed up
  * once. Tasks: the coarsening pyramid, one launch per level; block scores with each row's level maximum,
  * exponentials, and numerators with denominators, one launch each for level 0 (from the inputs) and one for all
- * levels >= 1 (from the pyramid); the maxima combined across levels; prolongation with the final division
- * (M + 7 tasks). Everything between inputs and output stays
- * on the device, across calls too: per call only q, k, v, the validity and the bias go in and the output comes
- * back. A call with more heads than the plan holds runs in chunks of heads. Memory per head O(L (d + Nr)).
+ * levels >= 1 (from the pyramid); then, level by level from the coarsest down, the maxima combined with the
+ * parent's and prolongation, with the final division at level 0 (3M + 4 tasks for M > 1). Everything between
+ * inputs and output stays on the device, across calls too: per call only q, k, v, the validity and the bias go in
+ * and the output comes back. A call with more heads than the plan holds runs in chunks of heads. Memory per head O(L (d + Nr)).
  */
 final class HierarchicalPlan implements DevicePlan {
 
@@ -93,8 +93,8 @@ final class HierarchicalPlan implements DevicePlan {
         FloatArray rowMax = zeros(heads * allRows);
         FloatArray denominators = zeros(heads * allRows);
         VectorFloat8 numerators = vectors(heads * allRows * valueWidth8);
-        FloatArray rowOffsets = zeros(heads * n);
-        FloatArray rowDenominators = zeros(heads * n);
+        FloatArray rowOffsets = zeros(heads * allRows);
+        FloatArray rowDenominators = zeros(heads * allRows);
         VectorFloat8 coarseQueries = vectors(levels > 1 ? heads * pyramidRows * width8 : 1);
         VectorFloat8 coarseKeys = vectors(levels > 1 ? heads * pyramidRows * width8 : 1);
         VectorFloat8 coarseValues = vectors(levels > 1 ? heads * pyramidRows * valueWidth8 : 1);
@@ -124,12 +124,18 @@ final class HierarchicalPlan implements DevicePlan {
         if (levels > 1) {
             stages.levelTasks("Levels", coarseQueries, coarseKeys, coarseValues, pyramidRows, n, pyramidRows, false);
         }
-        graph.task("combine", CombineMaxima::combine, context, rowMax, denominators, rowOffsets, rowDenominators,
-                allRows, n, levels, length);
-        grids.rows("combine", length, heads);
-        graph.task("prolong", Prolongation::prolong, context, numerators, rowMax, rowOffsets, rowDenominators,
-                counts, out, allRows, n, length, valueWidth8, bounds);
-        grids.rows("prolong", length, heads);
+        // from the coarsest level down: each level combines with its parent's maxima, then prolongs (in place above
+        // level 0, into the output at level 0); the coarsest level's own sums are already combined
+        for (int level = levels - 1; level >= 0; level--) {
+            graph.task("combine" + level, CombineMaxima::combine, context, rowMax, denominators, rowOffsets,
+                    rowDenominators, allRows, n, level, levels);
+            grids.rows("combine" + level, n >> level, heads);
+            if (level < levels - 1 || level == 0) {
+                graph.task("prolong" + level, Prolongation::prolong, context, numerators, rowMax, rowOffsets,
+                        rowDenominators, counts, out, allRows, n, level, levels, length, valueWidth8, bounds);
+                grids.rows("prolong" + level, level == 0 ? length : n >> level, heads);
+            }
+        }
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
 
         if (inspect) {
@@ -195,7 +201,7 @@ final class HierarchicalPlan implements DevicePlan {
         long pyramid = Levels.pyramidRows((int) n, block);
         long w = Packing.chunks8(dim) * (long) Packing.LANES;
         long wv = Packing.chunks8(valueDim) * (long) Packing.LANES;
-        long floats = (n + pyramid) * (2 * w + wv) + n * 3L * block + 3 * all + 2 * n + all * wv
+        long floats = (n + pyramid) * (2 * w + wv) + n * 3L * block + 5 * all + all * wv
                 + length * wv + 4L * block;
         return floats * Float.BYTES;
     }

@@ -1,15 +1,17 @@
 package io.hattn.tornado.kernels;
 
 import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
- * The row maxima combined across levels (h-attention.md section 5): each fine row i gets one offset
- * {@code c_i = max_l m_l[i >> l]} over the maxima that every level computed with its own coarse-row maximum, and
- * the combined denominator {@code D_i = sum_l exp(m_l[i >> l] - c_i) D_l[i >> l]}; a level without entries
- * (m = {@link Scores#NONE}) adds 0. Equal to the definition of section 4 with one maximum per row.
- * Grid: x = fine row, y = head.
+ * The row maxima combined across levels (h-attention.md section 5), one level per launch from the coarsest down:
+ * row t of level l gets {@code c_l[t] = max(c_{l+1}[t >> 1], m_l[t])}, the maximum over its own level and every
+ * coarser ancestor, and the denominator re-based on it,
+ * {@code D'_l[t] = exp(c_{l+1} - c_l) D'_{l+1}[t >> 1] + exp(m_l - c_l) D_l[t]}; the coarsest level takes its own.
+ * At level 0 these are the offset {@code c_i = max_l m_l[i >> l]} and the denominator
+ * {@code D_i = sum_l exp(m_l - c_i) D_l[i >> l]} of every fine row, one maximum per row as section 5 defines, built
+ * from the parent's instead of from all M levels again. A maximum of {@link Scores#NONE} (no entries) adds 0.
+ * Grid: x = row of the level, y = head.
  */
 public final class CombineMaxima {
 
@@ -17,25 +19,24 @@ public final class CombineMaxima {
     }
 
     public static void combine(KernelContext context, FloatArray rowMax, FloatArray denominators,
-                               FloatArray rowOffsets, FloatArray rowDenominators, int allRows, int n, int levels,
-                               int length) {
-        int i = context.globalIdx;
+                               FloatArray rowOffsets, FloatArray rowDenominators, int allRows, int n, int level,
+                               int levels) {
+        int t = context.globalIdx;
         int head = context.globalIdy;
-        if (i < length) {
-            float offset = Scores.NONE;
-            for (int level = 0; level < levels; level++) {
-                offset = Math.max(offset, rowMax.get(head * allRows + Levels.start(level, n) + (i >> level)));
+        if (t < (n >> level)) {
+            int row = head * allRows + Levels.start(level, n) + t;
+            float own = rowMax.get(row);
+            float offset = own;
+            float denominator = denominators.get(row);
+            if (level < levels - 1) {
+                int parent = head * allRows + Levels.start(level + 1, n) + (t >> 1);
+                float inherited = rowOffsets.get(parent);
+                offset = Math.max(inherited, own);
+                denominator = Rebase.weight(inherited, offset) * rowDenominators.get(parent)
+                        + Rebase.weight(own, offset) * denominator;
             }
-            float denominator = 0f;
-            for (int level = 0; level < levels; level++) {
-                int coarse = head * allRows + Levels.start(level, n) + (i >> level);
-                float max = rowMax.get(coarse);
-                if (max > Scores.REAL) {
-                    denominator += TornadoMath.exp(max - offset) * denominators.get(coarse);
-                }
-            }
-            rowOffsets.set(head * n + i, offset);
-            rowDenominators.set(head * n + i, denominator);
+            rowOffsets.set(row, offset);
+            rowDenominators.set(row, denominator);
         }
     }
 }

@@ -1,17 +1,20 @@
 package io.hattn.tornado.kernels;
 
 import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * Prolongation and the final division (h-attention.md section 4, step 4): every fine row i takes the numerator of
- * its coarse row i >> l at each level, re-based on the row's offset from {@link CombineMaxima},
- * {@code z_i = sum_l exp(m_l - c_i) Y_l[i >> l] / D_i}; invalid query rows output 0. Four 8-float chunks of the
- * output row are summed in registers at a time. Grid: x = fine row, y = head.
+ * Prolongation and the final division (h-attention.md section 4, step 4), one level per launch from the coarsest
+ * down, after {@link CombineMaxima} has combined that level: row t of level l takes its parent's numerator (already
+ * combined over every coarser level) and adds its own, both re-based on the row's combined maximum,
+ * {@code Y'_l[t] = exp(c_{l+1} - c_l) Y'_{l+1}[t >> 1] + exp(m_l - c_l) Y_l[t]}, in place. At level 0 that is
+ * {@code sum_l exp(m_l - c_i) Y_l[i >> l]}, which is divided by the combined denominator into the output
+ * ({@code z_i}; 0 for an invalid query row or one without entries). Each level is summed once per row of that
+ * level, not once per fine row. Four 8-float chunks of a row are summed in registers at a time.
+ * Grid: x = row of the level (fine rows of the sequence at level 0), y = head.
  */
 public final class Prolongation {
 
@@ -20,47 +23,60 @@ public final class Prolongation {
 
     public static void prolong(KernelContext context, VectorFloat8 numerators, FloatArray rowMax,
                                FloatArray rowOffsets, FloatArray rowDenominators, IntArray counts, VectorFloat8 out,
-                               int allRows, int n, int length, int valueWidth8, IntArray bounds) {
-        int i = context.globalIdx;
+                               int allRows, int n, int level, int levels, int length, int valueWidth8,
+                               IntArray bounds) {
+        int t = context.globalIdx;
         int head = context.globalIdy;
-        if (i < length) {
+        int rows = level == 0 ? length : n >> level;
+        if (t < rows) {
             int chunks = bounds.get(Bounds.VALUE_WIDTH8);
-            int levels = bounds.get(Bounds.LEVELS);
-            int outRow = (head * length + i) * valueWidth8;
-            float denominator = rowDenominators.get(head * n + i);
-            // 0 for an invalid query row or one without entries
-            float r = counts.get(head * allRows + i) > 0 && denominator > 0f ? 1.0f / denominator : 0f;
-            Float8 inverse = new Float8(r, r, r, r, r, r, r, r);
-            float offset = rowOffsets.get(head * n + i);
-            // four 8-float chunks at a time in registers (past the row's end a chunk repeats its last one: same
-            // value, same place); a broadcast Float8 weight, as Float8 * float compiles to eight scalar products
+            int row = head * allRows + Levels.start(level, n) + t;
+            float offset = rowOffsets.get(row);
+            float own = Rebase.weight(rowMax.get(row), offset);
+            Float8 ownWeight = new Float8(own, own, own, own, own, own, own, own);
+            int parent = row;
+            float inherited = 0f;
+            if (level < levels - 1) {
+                parent = head * allRows + Levels.start(level + 1, n) + (t >> 1);
+                inherited = Rebase.weight(rowOffsets.get(parent), offset);
+            }
+            Float8 parentWeight = new Float8(inherited, inherited, inherited, inherited, inherited, inherited,
+                    inherited, inherited);
+            // level 0 divides into the output; 0 for an invalid query row or one without entries
+            float denominator = rowDenominators.get(row);
+            float r = counts.get(row) > 0 && denominator > 0f ? 1.0f / denominator : 0f;
+            Float8 scale = new Float8(r, r, r, r, r, r, r, r);
+            // the output of level 0, the numerators in place above it
+            int target = level == 0 ? (head * length + t) * valueWidth8 : row * valueWidth8;
+            // four 8-float chunks at a time (past the row's end a chunk repeats its last one: same value, same
+            // place); broadcast Float8 weights, as Float8 * float compiles to eight scalar products
             for (int c = 0; c < chunks; c += 4) {
                 int c1 = Math.min(c + 1, chunks - 1);
                 int c2 = Math.min(c + 2, chunks - 1);
                 int c3 = Math.min(c + 3, chunks - 1);
-                Float8 sum0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 sum1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 sum2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 sum3 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                for (int level = 0; level < levels; level++) {
-                    int coarse = head * allRows + Levels.start(level, n) + (i >> level);
-                    float max = rowMax.get(coarse);
-                    float w = 0f;
-                    if (max > Scores.REAL) {
-                        w = TornadoMath.exp(max - offset);
-                    }
-                    Float8 weight = new Float8(w, w, w, w, w, w, w, w);
-                    int numerator = coarse * valueWidth8;
-                    sum0 = Float8.add(sum0, Float8.mult(numerators.get(numerator + c), weight));
-                    sum1 = Float8.add(sum1, Float8.mult(numerators.get(numerator + c1), weight));
-                    sum2 = Float8.add(sum2, Float8.mult(numerators.get(numerator + c2), weight));
-                    sum3 = Float8.add(sum3, Float8.mult(numerators.get(numerator + c3), weight));
+                Float8 sum0 = sum(numerators, row, parent, c, valueWidth8, ownWeight, parentWeight);
+                Float8 sum1 = sum(numerators, row, parent, c1, valueWidth8, ownWeight, parentWeight);
+                Float8 sum2 = sum(numerators, row, parent, c2, valueWidth8, ownWeight, parentWeight);
+                Float8 sum3 = sum(numerators, row, parent, c3, valueWidth8, ownWeight, parentWeight);
+                if (level == 0) {
+                    out.set(target + c, Float8.mult(sum0, scale));
+                    out.set(target + c1, Float8.mult(sum1, scale));
+                    out.set(target + c2, Float8.mult(sum2, scale));
+                    out.set(target + c3, Float8.mult(sum3, scale));
+                } else {
+                    numerators.set(target + c, sum0);
+                    numerators.set(target + c1, sum1);
+                    numerators.set(target + c2, sum2);
+                    numerators.set(target + c3, sum3);
                 }
-                out.set(outRow + c, Float8.mult(sum0, inverse));
-                out.set(outRow + c1, Float8.mult(sum1, inverse));
-                out.set(outRow + c2, Float8.mult(sum2, inverse));
-                out.set(outRow + c3, Float8.mult(sum3, inverse));
             }
         }
+    }
+
+    /** Chunk c of the row's own numerator and its parent's, each with its weight (the parent's is 0 at the top). */
+    private static Float8 sum(VectorFloat8 numerators, int row, int parent, int c, int valueWidth8,
+                              Float8 ownWeight, Float8 parentWeight) {
+        return Float8.add(Float8.mult(numerators.get(row * valueWidth8 + c), ownWeight),
+                Float8.mult(numerators.get(parent * valueWidth8 + c), parentWeight));
     }
 }
