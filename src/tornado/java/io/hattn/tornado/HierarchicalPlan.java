@@ -8,6 +8,7 @@ import io.hattn.tornado.kernels.Bounds;
 import io.hattn.tornado.kernels.Coarsen;
 import io.hattn.tornado.kernels.CombineMaxima;
 import io.hattn.tornado.kernels.Exponentials;
+import io.hattn.tornado.kernels.KeyTiles;
 import io.hattn.tornado.kernels.Levels;
 import io.hattn.tornado.kernels.Numerators;
 import io.hattn.tornado.kernels.Prolongation;
@@ -24,12 +25,13 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 
 /**
  * Hierarchical attention for one shape as a single TaskGraph (h-attention.md section 4), compiled and warmed up
- * once. Tasks: the coarsening pyramid, one launch per level; block scores with each row's level maximum,
- * exponentials, and numerators with denominators, one launch each for level 0 (from the inputs) and one for all
- * levels >= 1 (from the pyramid); then, level by level from the coarsest down, the maxima combined with the
- * parent's and prolongation, with the final division at level 0 (3M + 4 tasks for M > 1). Everything between
- * inputs and output stays on the device, across calls too: per call only q, k, v, the validity and the bias go in
- * and the output comes back. A call with more heads than the plan holds runs in chunks of heads. Memory per head O(L (d + Nr)).
+ * once. Tasks: the coarsening pyramid, one launch per level; then, one launch each for level 0 (from the inputs)
+ * and one for all levels >= 1 (from the pyramid): the keys transposed into {@link KeyTiles}, block scores with each
+ * row's level maximum, exponentials, and numerators with denominators; then, level by level from the coarsest down,
+ * the maxima combined with the parent's and prolongation, with the final division at level 0 (3M + 6 tasks for
+ * M > 1). Everything between inputs and output stays on the device, across calls too: per call only q, k, v, the
+ * validity and the bias go in and the output comes back. A call with more heads than the plan holds runs in chunks
+ * of heads. Memory per head O(L (d + Nr)).
  */
 final class HierarchicalPlan implements DevicePlan {
 
@@ -98,17 +100,23 @@ final class HierarchicalPlan implements DevicePlan {
         VectorFloat8 coarseQueries = vectors(levels > 1 ? heads * pyramidRows * width8 : 1);
         VectorFloat8 coarseKeys = vectors(levels > 1 ? heads * pyramidRows * width8 : 1);
         VectorFloat8 coarseValues = vectors(levels > 1 ? heads * pyramidRows * valueWidth8 : 1);
+        int half = shape.block() / 2;
+        int tilesLevel0 = n / half * KeyTiles.perHalfBlock(half);
+        int tilesPyramid = pyramidRows / half * KeyTiles.perHalfBlock(half);
+        VectorFloat8 keyTiles = vectors(heads * tilesLevel0 * 8 * width8);
+        VectorFloat8 coarseKeyTiles = vectors(levels > 1 ? heads * tilesPyramid * 8 * width8 : 1);
 
         KernelContext context = new KernelContext();
         grids = new Grids(name, groups);
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, queries, keys, values, counts, bias)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, bounds, scores, rowMax, denominators,
-                        numerators, rowOffsets, rowDenominators, out);
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, bounds, keyTiles, scores, rowMax,
+                        denominators, numerators, rowOffsets, rowDenominators, out);
         Stages stages = new Stages(graph, context, bounds, scores, rowMax, denominators, numerators);
 
         if (levels > 1) {
-            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, coarseQueries, coarseKeys, coarseValues);
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, coarseQueries, coarseKeys, coarseValues,
+                    coarseKeyTiles);
             int queryMode = shape.causal() ? Coarsen.FIRST_CHILD : Coarsen.MEAN;
             int chunks = Math.max(width8, valueWidth8);
             graph.task("coarsen1", Coarsen::fromInputs, context, queries, keys, values, coarseQueries, coarseKeys,
@@ -120,9 +128,15 @@ final class HierarchicalPlan implements DevicePlan {
                 grids.volume("coarsen" + level, chunks, n >> level, heads);
             }
         }
-        stages.levelTasks("Level0", queries, keys, values, n, 0, n, true);
+        graph.task("tilesLevel0", KeyTiles::transpose, context, keys, keyTiles, n, tilesLevel0, half, width8);
+        grids.volume("tilesLevel0", width8, tilesLevel0, heads);
+        stages.levelTasks("Level0", queries, keyTiles, values, n, 0, n, true);
         if (levels > 1) {
-            stages.levelTasks("Levels", coarseQueries, coarseKeys, coarseValues, pyramidRows, n, pyramidRows, false);
+            graph.task("tilesLevels", KeyTiles::transpose, context, coarseKeys, coarseKeyTiles, pyramidRows,
+                    tilesPyramid, half, width8);
+            grids.volume("tilesLevels", width8, tilesPyramid, heads);
+            stages.levelTasks("Levels", coarseQueries, coarseKeyTiles, coarseValues, pyramidRows, n, pyramidRows,
+                    false);
         }
         // from the coarsest level down: each level combines with its parent's maxima, then prolongs (in place above
         // level 0, into the output at level 0); the coarsest level's own sums are already combined
@@ -172,7 +186,7 @@ final class HierarchicalPlan implements DevicePlan {
          * @param arrayStart  the all-levels row where q/k/v begin: 0 for the inputs, n for the pyramid
          * @param rows        rows of this launch per head
          */
-        void levelTasks(String suffix, VectorFloat8 q, VectorFloat8 k, VectorFloat8 v, int rowsPerHead,
+        void levelTasks(String suffix, VectorFloat8 q, VectorFloat8 keyTiles, VectorFloat8 v, int rowsPerHead,
                         int arrayStart, int rows, boolean level0) {
             int heads = shape.heads();
             int half = shape.block() / 2;
@@ -181,7 +195,7 @@ final class HierarchicalPlan implements DevicePlan {
             int width8 = Packing.chunks8(shape.dim());
             int valueWidth8 = Packing.chunks8(shape.valueDim());
             int biasPerHead = 4 * shape.block() - 1;
-            graph.task("scores" + suffix, BlockScores::scores, context, q, k, rowsPerHead, arrayStart, counts,
+            graph.task("scores" + suffix, BlockScores::scores, context, q, keyTiles, rowsPerHead, arrayStart, counts,
                     allRows, bias, biasPerHead, scores, rowMax, rows, slots, n, half, flag, shape.causal() ? 1 : 0,
                     width8, shape.scale(), bounds);
             grids.rows("scores" + suffix, rows, heads);
@@ -201,7 +215,9 @@ final class HierarchicalPlan implements DevicePlan {
         long pyramid = Levels.pyramidRows((int) n, block);
         long w = Packing.chunks8(dim) * (long) Packing.LANES;
         long wv = Packing.chunks8(valueDim) * (long) Packing.LANES;
-        long floats = (n + pyramid) * (2 * w + wv) + n * 3L * block + 5 * all + all * wv
+        long half = block / 2;
+        long tiles = (n + pyramid) / half * KeyTiles.perHalfBlock((int) half) * w * Packing.LANES;
+        long floats = (n + pyramid) * (2 * w + wv) + tiles + n * 3L * block + 5 * all + all * wv
                 + length * wv + 4L * block;
         return floats * Float.BYTES;
     }

@@ -28,6 +28,8 @@ public final class Bounds {
     public static final int GROUPS_UP = 7;
     /** Levels M of the hierarchy. */
     public static final int LEVELS = 8;
+    /** {@link KeyTiles} per half-block of keys. */
+    public static final int TILES_PER_HALF = 9;
 
     private Bounds() {
     }
@@ -36,11 +38,11 @@ public final class Bounds {
     public static IntArray hierarchical(int width8, int valueWidth8, int block, int levels) {
         int half = block / 2;
         return IntArray.fromElements(width8, valueWidth8, SlotKeys.slots(half, true), SlotKeys.slots(half, false), 0,
-                half, SlotKeys.GROUPS_LEVEL0, SlotKeys.GROUPS_UP, levels);
+                half, SlotKeys.GROUPS_LEVEL0, SlotKeys.GROUPS_UP, levels, KeyTiles.perHalfBlock(half));
     }
 
     /** The bounds of an exact plan. */
     public static IntArray exact(int width8, int valueWidth8, int tile) {
-        return IntArray.fromElements(width8, valueWidth8, 0, 0, tile, 0, 0, 0, 0);
+        return IntArray.fromElements(width8, valueWidth8, 0, 0, tile, 0, 0, 0, 0, 0);
     }
 }
