@@ -59,7 +59,7 @@ final class HierarchicalPlan implements DevicePlan {
     private final VectorFloat8 keys;
     private final VectorFloat8 values;
     private final IntArray counts;
-    private final FloatArray bias;
+    private final VectorFloat8 biasWindows;
     private final VectorFloat8 out;
     private final List<Object> inspected = new ArrayList<>();
     private final Grids grids;
@@ -87,7 +87,7 @@ final class HierarchicalPlan implements DevicePlan {
         values = vectors(heads * n * valueWidth8);
         counts = new IntArray(heads * allRows);
         counts.init(0);
-        bias = zeros(heads * (4 * shape.block() - 1));
+        biasWindows = vectors(heads * (4 * shape.block() - 1));
         out = vectors(heads * length * valueWidth8);
         IntArray bounds = Bounds.hierarchical(width8, valueWidth8, shape.block(), levels);
         // `scores` holds level 0 first, then is reused for all levels >= 1 (fewer rows, 1.5 Nr slots).
@@ -103,13 +103,13 @@ final class HierarchicalPlan implements DevicePlan {
         int half = shape.block() / 2;
         int tilesLevel0 = n / half * KeyTiles.perHalfBlock(half);
         int tilesPyramid = pyramidRows / half * KeyTiles.perHalfBlock(half);
-        VectorFloat8 keyTiles = vectors(heads * tilesLevel0 * 8 * width8);
-        VectorFloat8 coarseKeyTiles = vectors(levels > 1 ? heads * tilesPyramid * 8 * width8 : 1);
+        VectorFloat8 keyTiles = vectors(heads * tilesLevel0 * KeyTiles.stride(width8));
+        VectorFloat8 coarseKeyTiles = vectors(levels > 1 ? heads * tilesPyramid * KeyTiles.stride(width8) : 1);
 
         KernelContext context = new KernelContext();
         grids = new Grids(name, groups);
         TaskGraph graph = new TaskGraph(name)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, queries, keys, values, counts, bias)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, queries, keys, values, counts, biasWindows)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, bounds, keyTiles, scores, rowMax,
                         denominators, numerators, rowOffsets, rowDenominators, out);
         Stages stages = new Stages(graph, context, bounds, scores, rowMax, denominators, numerators);
@@ -128,12 +128,13 @@ final class HierarchicalPlan implements DevicePlan {
                 grids.volume("coarsen" + level, chunks, n >> level, heads);
             }
         }
-        graph.task("tilesLevel0", KeyTiles::transpose, context, keys, keyTiles, n, tilesLevel0, half, width8);
+        graph.task("tilesLevel0", KeyTiles::transpose, context, keys, keyTiles, counts, allRows, 0, n, tilesLevel0,
+                half, width8);
         grids.volume("tilesLevel0", width8, tilesLevel0, heads);
         stages.levelTasks("Level0", queries, keyTiles, values, n, 0, n, true);
         if (levels > 1) {
-            graph.task("tilesLevels", KeyTiles::transpose, context, coarseKeys, coarseKeyTiles, pyramidRows,
-                    tilesPyramid, half, width8);
+            graph.task("tilesLevels", KeyTiles::transpose, context, coarseKeys, coarseKeyTiles, counts, allRows, n,
+                    pyramidRows, tilesPyramid, half, width8);
             grids.volume("tilesLevels", width8, tilesPyramid, heads);
             stages.levelTasks("Levels", coarseQueries, coarseKeyTiles, coarseValues, pyramidRows, n, pyramidRows,
                     false);
@@ -196,8 +197,8 @@ final class HierarchicalPlan implements DevicePlan {
             int valueWidth8 = Packing.chunks8(shape.valueDim());
             int biasPerHead = 4 * shape.block() - 1;
             graph.task("scores" + suffix, BlockScores::scores, context, q, keyTiles, rowsPerHead, arrayStart, counts,
-                    allRows, bias, biasPerHead, scores, rowMax, rows, slots, n, half, flag, shape.causal() ? 1 : 0,
-                    width8, shape.scale(), bounds);
+                    allRows, biasWindows, biasPerHead, scores, rowMax, rows, slots, n, half, flag,
+                    shape.causal() ? 1 : 0, width8, shape.scale(), bounds);
             grids.rows("scores" + suffix, rows, heads);
             graph.task("weights" + suffix, Exponentials::weights, context, scores, rows, slots, n, flag, arrayStart,
                     rowMax, allRows);
@@ -216,9 +217,10 @@ final class HierarchicalPlan implements DevicePlan {
         long w = Packing.chunks8(dim) * (long) Packing.LANES;
         long wv = Packing.chunks8(valueDim) * (long) Packing.LANES;
         long half = block / 2;
-        long tiles = (n + pyramid) / half * KeyTiles.perHalfBlock((int) half) * w * Packing.LANES;
+        long tiles = (n + pyramid) / half * KeyTiles.perHalfBlock((int) half)
+                * KeyTiles.stride(Packing.chunks8(dim)) * Packing.LANES;
         long floats = (n + pyramid) * (2 * w + wv) + tiles + n * 3L * block + 5 * all + all * wv
-                + length * wv + 4L * block;
+                + length * wv + 4L * block * Packing.LANES;
         return floats * Float.BYTES;
     }
 
@@ -243,7 +245,7 @@ final class HierarchicalPlan implements DevicePlan {
             Packing.packTokens(problem, problem.k(), spec.dim(), first, heads, keys.getArray(), n);
             Packing.packTokens(problem, problem.v(), spec.valueDim(), first, heads, values.getArray(), n);
             Packing.packValidity(problem, first, heads, counts, allRows);
-            Packing.packBias(problem, first, heads, bias);
+            Packing.packBiasWindows(problem, first, heads, biasWindows.getArray());
             grids.heads(heads);
             plan.execute();
             Packing.unpackTokens(out.getArray(), spec.valueDim(), spec.length(), first, heads, output);

@@ -68,19 +68,25 @@ final class Packing {
         }
     }
 
-    /** The bias rows [4 Nr - 1] of the chunk's heads, or zeros when the problem has none. */
-    static void packBias(AttentionProblem problem, int firstHead, int heads, FloatArray bias) {
+    /**
+     * The bias rows [4 Nr - 1] of the chunk's heads as eight-wide windows: window e of a head holds the entries
+     * e .. e + 7 (zeros past the row's end, and everywhere when the problem has none), so the scores of eight
+     * consecutive keys read their biases as one Float8. Layout [head][entry][8].
+     */
+    static void packBiasWindows(AttentionProblem problem, int firstHead, int heads, FloatArray windows) {
         AttentionSpec spec = problem.spec();
         int perHead = spec.biasEntriesPerHead();
-        MemorySegment segment = bias.getSegment();
+        MemorySegment segment = windows.getSegment();
+        segment.asSlice(0, (long) heads * perHead * LANES * Float.BYTES).fill((byte) 0);
+        if (problem.bias() == null) {
+            return;
+        }
         for (int h = 0; h < heads; h++) {
-            long target = (long) h * perHead * Float.BYTES;
-            if (problem.bias() == null) {
-                segment.asSlice(target, (long) perHead * Float.BYTES).fill((byte) 0);
-            } else {
-                int headInLayer = (firstHead + h) % spec.heads();
-                MemorySegment.copy(problem.bias(), headInLayer * perHead, segment, ValueLayout.JAVA_FLOAT, target,
-                        perHead);
+            int source = ((firstHead + h) % spec.heads()) * perHead;
+            for (int e = 0; e < perHead; e++) {
+                long target = ((long) h * perHead + e) * LANES * Float.BYTES;
+                MemorySegment.copy(problem.bias(), source + e, segment, ValueLayout.JAVA_FLOAT, target,
+                        Math.min(LANES, perHead - e));
             }
         }
     }

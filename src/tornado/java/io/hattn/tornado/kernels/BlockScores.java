@@ -14,7 +14,8 @@ import uk.ac.manchester.tornado.api.types.vectors.Float8;
  * (section 5). One launch covers level 0 (from the inputs) or every level >= 1 at once (from the pyramid).
  * A work-item computes one row, three half-blocks of keys at a time from their {@link KeyTiles}: each query
  * feature is broadcast once and multiplies a Float8 of eight keys' same feature in each half-block, so eight
- * scores come out of one accumulator without sums across lanes. Grid: x = row of the launch, y = head.
+ * scores come out of one accumulator without sums across lanes, and are scaled, biased (eight-wide bias windows)
+ * and masked (the tile's key masks, the causal mask) as one Float8. Grid: x = row of the launch, y = head.
  */
 public final class BlockScores {
 
@@ -29,7 +30,8 @@ public final class BlockScores {
      * @param level0      1 for the level-0 launch, 0 for the launch over levels >= 1
      */
     public static void scores(KernelContext context, VectorFloat8 queries, VectorFloat8 keyTiles, int rowsPerHead,
-                              int arrayStart, IntArray counts, int countRows, FloatArray bias, int biasPerHead,
+                              int arrayStart, IntArray counts, int countRows, VectorFloat8 biasWindows,
+                              int biasPerHead,
                               FloatArray scores, FloatArray rowMax, int rows, int slots, int n, int halfBlock,
                               int level0, int causal, int width8, float scale, IntArray bounds) {
         int row = context.globalIdx;
@@ -44,16 +46,18 @@ public final class BlockScores {
             int queryCount = counts.get(countBase + t);
             int scoreRow = (head * rows + row) * slots;
             int biasBase = head * biasPerHead;
+            int biasCentre = (biasPerHead - 1) / 2;
             int chunks = bounds.get(Bounds.WIDTH8);
             int groups = bounds.get(level0 == 1 ? Bounds.GROUPS_LEVEL0 : Bounds.GROUPS_UP);
             int subs = bounds.get(Bounds.TILES_PER_HALF);
-            int dims = 8 * width8;
             int tilesPerHead = rowsPerHead / halfBlock * subs;
             // tile of this level's first half-block; half-blocks outside the level are clamped and masked later
             int levelTile = (start - arrayStart) / halfBlock * subs;
             int lastHalf = tokens / halfBlock - 1;
             int rowHalf = t / halfBlock;
-            float max = Scores.NONE;
+            Float8 scaling = new Float8(scale, scale, scale, scale, scale, scale, scale, scale);
+            Float8 max = new Float8(Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE,
+                    Scores.NONE, Scores.NONE);
             for (int group = 0; group < groups; group += 3) {
                 int half0 = SlotKeys.keyHalf(group, rowHalf, level0);
                 int half1 = SlotKeys.keyHalf(group + 1, rowHalf, level0);
@@ -62,9 +66,9 @@ public final class BlockScores {
                 int tile1 = levelTile + Math.min(Math.max(half1, 0), lastHalf) * subs;
                 int tile2 = levelTile + Math.min(Math.max(half2, 0), lastHalf) * subs;
                 for (int sub = 0; sub < subs; sub++) {
-                    int keys0 = KeyTiles.index(head, tilesPerHead, tile0 + sub, dims, 0);
-                    int keys1 = KeyTiles.index(head, tilesPerHead, tile1 + sub, dims, 0);
-                    int keys2 = KeyTiles.index(head, tilesPerHead, tile2 + sub, dims, 0);
+                    int keys0 = KeyTiles.index(head, tilesPerHead, tile0 + sub, width8, 0);
+                    int keys1 = KeyTiles.index(head, tilesPerHead, tile1 + sub, width8, 0);
+                    int keys2 = KeyTiles.index(head, tilesPerHead, tile2 + sub, width8, 0);
                     Float8 dot0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
                     Float8 dot1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
                     Float8 dot2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
@@ -113,67 +117,86 @@ public final class BlockScores {
                         dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 7), feature));
                         dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 7), feature));
                     }
-                    max = Math.max(max, fourLanes(dot0.getS0(), dot0.getS1(), dot0.getS2(), dot0.getS3(),
-                            8 * sub, half0, group, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
-                    max = Math.max(max, fourLanes(dot0.getS4(), dot0.getS5(), dot0.getS6(), dot0.getS7(),
-                            8 * sub + 4, half0, group, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
-                    max = Math.max(max, fourLanes(dot1.getS0(), dot1.getS1(), dot1.getS2(), dot1.getS3(),
-                            8 * sub, half1, group + 1, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
-                    max = Math.max(max, fourLanes(dot1.getS4(), dot1.getS5(), dot1.getS6(), dot1.getS7(),
-                            8 * sub + 4, half1, group + 1, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
-                    max = Math.max(max, fourLanes(dot2.getS0(), dot2.getS1(), dot2.getS2(), dot2.getS3(),
-                            8 * sub, half2, group + 2, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
-                    max = Math.max(max, fourLanes(dot2.getS4(), dot2.getS5(), dot2.getS6(), dot2.getS7(),
-                            8 * sub + 4, half2, group + 2, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                            biasBase, biasPerHead, causal, scale, scores, scoreRow));
+                    max = Float8.max(max, tile(dot0, half0, group, sub, t, tokens, halfBlock, queryCount,
+                            causal, scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase, biasCentre,
+                            biasPerHead, scores, scoreRow));
+                    max = Float8.max(max, tile(dot1, half1, group + 1, sub, t, tokens, halfBlock, queryCount,
+                            causal, scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase, biasCentre,
+                            biasPerHead, scores, scoreRow));
+                    max = Float8.max(max, tile(dot2, half2, group + 2, sub, t, tokens, halfBlock, queryCount,
+                            causal, scaling, keyTiles, keys2 + 8 * width8, biasWindows, biasBase, biasCentre,
+                            biasPerHead, scores, scoreRow));
                 }
             }
-            rowMax.set(countBase + t, max);
+            rowMax.set(countBase + t, Math.max(Math.max(Math.max(max.getS0(), max.getS1()),
+                    Math.max(max.getS2(), max.getS3())), Math.max(Math.max(max.getS4(), max.getS5()),
+                    Math.max(max.getS6(), max.getS7()))));
         }
     }
 
     /**
-     * Writes the scores of four keys of a tile (those inside its half-block) and returns their maximum. Four, not
-     * eight: TornadoVM 5.2 refuses to inline a helper of more than 600 graph nodes, and eight lanes take 653.
+     * The eight scores of one tile, {@code scale * dot + bias + key masks + causal masks}, capped at
+     * {@link Scores#NONE} for a half-block outside the level or an invalid query; written for the lanes inside the
+     * half-block.
      */
-    private static float fourLanes(float dot0, float dot1, float dot2, float dot3, int first, int keyHalf,
-                                   int group, int t, int tokens, int halfBlock, int queryCount, IntArray counts,
-                                   int countBase, FloatArray bias, int biasBase, int biasPerHead, int causal,
-                                   float scale, FloatArray scores, int scoreRow) {
-        float max = lane(dot0, first, keyHalf, group, t, tokens, halfBlock, queryCount, counts, countBase, bias,
-                biasBase, biasPerHead, causal, scale, scores, scoreRow);
-        max = Math.max(max, lane(dot1, first + 1, keyHalf, group, t, tokens, halfBlock, queryCount, counts,
-                countBase, bias, biasBase, biasPerHead, causal, scale, scores, scoreRow));
-        max = Math.max(max, lane(dot2, first + 2, keyHalf, group, t, tokens, halfBlock, queryCount, counts,
-                countBase, bias, biasBase, biasPerHead, causal, scale, scores, scoreRow));
-        max = Math.max(max, lane(dot3, first + 3, keyHalf, group, t, tokens, halfBlock, queryCount, counts,
-                countBase, bias, biasBase, biasPerHead, causal, scale, scores, scoreRow));
-        return max;
+    private static Float8 tile(Float8 dot, int keyHalf, int group, int sub, int t, int tokens, int halfBlock,
+                               int queryCount, int causal, Float8 scaling, VectorFloat8 keyTiles, int masks,
+                               VectorFloat8 biasWindows, int biasBase, int biasCentre, int biasPerHead,
+                               FloatArray scores, int scoreRow) {
+        int u = keyHalf * halfBlock + 8 * sub;
+        int window = Math.min(Math.max(u - t + biasCentre, 0), biasPerHead - 1);
+        // lanes from arithmetic, not branches: TornadoVM 5.2's scheduler fails on branches feeding one Float8
+        Float8 causalMasks = new Float8(future(u, t, causal), future(u + 1, t, causal), future(u + 2, t, causal),
+                future(u + 3, t, causal), future(u + 4, t, causal), future(u + 5, t, causal),
+                future(u + 6, t, causal), future(u + 7, t, causal));
+        int live = Math.min(queryCount, 1) * Math.min(Math.max(keyHalf + 1, 0), 1)
+                * Math.min(Math.max(tokens - keyHalf * halfBlock, 0), 1);
+        float cap = Scores.NONE * (1 - 2 * live);
+        Float8 caps = new Float8(cap, cap, cap, cap, cap, cap, cap, cap);
+        Float8 score = Float8.min(Float8.add(Float8.add(Float8.add(Float8.mult(dot, scaling),
+                biasWindows.get(biasBase + window)), keyTiles.get(masks)), causalMasks), caps);
+        int slot = scoreRow + group * halfBlock + 8 * sub;
+        int lanes = Math.min(8, halfBlock - 8 * sub);
+        if (lanes == 8) {
+            scores.set(slot, score.getS0());
+            scores.set(slot + 1, score.getS1());
+            scores.set(slot + 2, score.getS2());
+            scores.set(slot + 3, score.getS3());
+            scores.set(slot + 4, score.getS4());
+            scores.set(slot + 5, score.getS5());
+            scores.set(slot + 6, score.getS6());
+            scores.set(slot + 7, score.getS7());
+        } else {
+            storeLanes(scores, slot, lanes, score);
+        }
+        return score;
     }
 
-    /**
-     * Writes the score of key {@code offset} of half-block {@code keyHalf} (slot {@code group * halfBlock + offset})
-     * and returns it: NONE for a missing, invalid or (causal) future key or an invalid query; nothing past the
-     * half-block's end.
-     */
-    private static float lane(float dot, int offset, int keyHalf, int group, int t, int tokens, int halfBlock,
-                              int queryCount, IntArray counts, int countBase, FloatArray bias, int biasBase,
-                              int biasPerHead, int causal, float scale, FloatArray scores, int scoreRow) {
-        float value = Scores.NONE;
-        if (offset < halfBlock) {
-            int u = keyHalf * halfBlock + offset;
-            int key = Math.min(Math.max(u, 0), tokens - 1);
-            if (queryCount > 0 && u >= 0 && u < tokens && counts.get(countBase + key) > 0
-                    && (causal == 0 || u <= t)) {
-                value = scale * dot + bias.get(biasBase + key - t + (biasPerHead - 1) / 2);
-            }
-            scores.set(scoreRow + group * halfBlock + offset, value);
+    /** The first {@code lanes} (< 8) scores of a tile: a half-block of fewer than eight keys. */
+    private static void storeLanes(FloatArray scores, int slot, int lanes, Float8 score) {
+        scores.set(slot, score.getS0());
+        if (lanes > 1) {
+            scores.set(slot + 1, score.getS1());
         }
-        return value;
+        if (lanes > 2) {
+            scores.set(slot + 2, score.getS2());
+        }
+        if (lanes > 3) {
+            scores.set(slot + 3, score.getS3());
+        }
+        if (lanes > 4) {
+            scores.set(slot + 4, score.getS4());
+        }
+        if (lanes > 5) {
+            scores.set(slot + 5, score.getS5());
+        }
+        if (lanes > 6) {
+            scores.set(slot + 6, score.getS6());
+        }
+    }
+
+    /** The causal mask of key u for query t (section 6): MASK in the future when causal, 0 otherwise. */
+    private static float future(int u, int t, int causal) {
+        return Scores.MASK * (causal * Math.min(Math.max(u - t, 0), 1));
     }
 }

@@ -12,6 +12,12 @@ public final class Scores {
     /** Any score above this is a real one. */
     public static final float REAL = -1.0e38f;
 
+    /**
+     * An additive mask term (invalid key, future key): a score plus one or two of them stays below {@link #REAL}
+     * and finite.
+     */
+    public static final float MASK = -1.5e38f;
+
     private Scores() {
     }
 }
