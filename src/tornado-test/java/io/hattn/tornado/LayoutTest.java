@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
 import io.hattn.tornado.kernels.Levels;
 import io.hattn.tornado.kernels.SlotKeys;
@@ -11,6 +13,7 @@ import java.util.HashSet;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /** Plain-Java checks of the kernels' index arithmetic and of the work-group settings (no device needed). */
 class LayoutTest {
@@ -56,6 +59,47 @@ class LayoutTest {
             }
         }
         assertEquals(2 * n - 2 * 8, Levels.allRows(n, 8));
+    }
+
+    /** Key tiles never mix two levels: every level starts on a half-block, in both row numberings. */
+    @Test
+    void levelsStartOnHalfBlocks() {
+        for (int block : new int[] {2, 4, 6, 10, 16, 32}) {
+            HierarchyShape shape = HierarchyShape.of(block * 40, block);
+            int n = shape.paddedLength();
+            int half = block / 2;
+            for (int level = 0; level < shape.levels(); level++) {
+                assertEquals(0, Levels.start(level, n) % half, "Nr=" + block + " level " + level);
+                assertEquals(0, (n >> level) % half, "Nr=" + block + " level " + level + " size");
+            }
+            assertEquals(0, Levels.pyramidRows(n, block) % half, "Nr=" + block + " pyramid");
+        }
+    }
+
+    /** Window e of a head holds bias entries e .. e + 7 of that head's row, zeros past its end. */
+    @Test
+    void biasWindowsHoldEightConsecutiveEntries() {
+        AttentionSpec spec = new AttentionSpec(2, 3, 40, 8, 8, 4, false, 0.3f);
+        AttentionProblem problem = DeviceTier.random(spec, 7, false, true);
+        int perHead = spec.biasEntriesPerHead();
+        int heads = 4;
+        FloatArray windows = new FloatArray(heads * perHead * Packing.LANES);
+        windows.init(-1f);
+        Packing.packBiasWindows(problem, 1, heads, windows);
+        for (int h = 0; h < heads; h++) {
+            int headInLayer = (1 + h) % spec.heads();
+            for (int e = 0; e < perHead; e++) {
+                for (int lane = 0; lane < Packing.LANES; lane++) {
+                    float expected = e + lane < perHead ? problem.bias()[headInLayer * perHead + e + lane] : 0f;
+                    assertEquals(expected, windows.get((h * perHead + e) * Packing.LANES + lane),
+                            "head " + h + " window " + e + " lane " + lane);
+                }
+            }
+        }
+        Packing.packBiasWindows(problem.withBias(null), 0, heads, windows);
+        for (int i = 0; i < windows.getSize(); i++) {
+            assertEquals(0f, windows.get(i), "no bias: zeros");
+        }
     }
 
     @Test

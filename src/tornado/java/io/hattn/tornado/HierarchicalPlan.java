@@ -101,10 +101,9 @@ final class HierarchicalPlan implements DevicePlan {
         VectorFloat8 coarseKeys = vectors(levels > 1 ? heads * pyramidRows * width8 : 1);
         VectorFloat8 coarseValues = vectors(levels > 1 ? heads * pyramidRows * valueWidth8 : 1);
         int half = shape.block() / 2;
-        int tilesLevel0 = n / half * KeyTiles.perHalfBlock(half);
-        int tilesPyramid = pyramidRows / half * KeyTiles.perHalfBlock(half);
-        VectorFloat8 keyTiles = vectors(heads * tilesLevel0 * KeyTiles.stride(width8));
-        VectorFloat8 coarseKeyTiles = vectors(levels > 1 ? heads * tilesPyramid * KeyTiles.stride(width8) : 1);
+        int vectorsPerHalfBlock = KeyTiles.perHalfBlock(half) * KeyTiles.stride(width8);
+        VectorFloat8 keyTiles = vectors(heads * (n / half) * vectorsPerHalfBlock);
+        VectorFloat8 coarseKeyTiles = vectors(levels > 1 ? heads * (pyramidRows / half) * vectorsPerHalfBlock : 1);
 
         KernelContext context = new KernelContext();
         grids = new Grids(name, groups);
@@ -128,16 +127,10 @@ final class HierarchicalPlan implements DevicePlan {
                 grids.volume("coarsen" + level, chunks, n >> level, heads);
             }
         }
-        graph.task("tilesLevel0", KeyTiles::transpose, context, keys, keyTiles, counts, allRows, 0, n, tilesLevel0,
-                half, width8);
-        grids.volume("tilesLevel0", width8, tilesLevel0, heads);
-        stages.levelTasks("Level0", queries, keyTiles, values, n, 0, n, true);
+        stages.levelTasks("Level0", queries, keys, keyTiles, values, n, 0, n, true);
         if (levels > 1) {
-            graph.task("tilesLevels", KeyTiles::transpose, context, coarseKeys, coarseKeyTiles, counts, allRows, n,
-                    pyramidRows, tilesPyramid, half, width8);
-            grids.volume("tilesLevels", width8, tilesPyramid, heads);
-            stages.levelTasks("Levels", coarseQueries, coarseKeyTiles, coarseValues, pyramidRows, n, pyramidRows,
-                    false);
+            stages.levelTasks("Levels", coarseQueries, coarseKeys, coarseKeyTiles, coarseValues, pyramidRows, n,
+                    pyramidRows, false);
         }
         // from the coarsest level down: each level combines with its parent's maxima, then prolongs (in place above
         // level 0, into the output at level 0); the coarsest level's own sums are already combined
@@ -183,12 +176,14 @@ final class HierarchicalPlan implements DevicePlan {
         }
 
         /**
+         * The keys {@code k} transposed into {@code keyTiles}, then block scores, exponentials and numerators.
+         *
          * @param rowsPerHead rows per head of q/k/v: n for the inputs, n - 2 Nr for the pyramid
          * @param arrayStart  the all-levels row where q/k/v begin: 0 for the inputs, n for the pyramid
          * @param rows        rows of this launch per head
          */
-        void levelTasks(String suffix, VectorFloat8 q, VectorFloat8 keyTiles, VectorFloat8 v, int rowsPerHead,
-                        int arrayStart, int rows, boolean level0) {
+        void levelTasks(String suffix, VectorFloat8 q, VectorFloat8 k, VectorFloat8 keyTiles, VectorFloat8 v,
+                        int rowsPerHead, int arrayStart, int rows, boolean level0) {
             int heads = shape.heads();
             int half = shape.block() / 2;
             int slots = SlotKeys.slots(half, level0);
@@ -196,6 +191,10 @@ final class HierarchicalPlan implements DevicePlan {
             int width8 = Packing.chunks8(shape.dim());
             int valueWidth8 = Packing.chunks8(shape.valueDim());
             int biasPerHead = 4 * shape.block() - 1;
+            int tilesPerHead = rowsPerHead / half * KeyTiles.perHalfBlock(half);
+            graph.task("tiles" + suffix, KeyTiles::transpose, context, k, keyTiles, counts, allRows, arrayStart,
+                    rowsPerHead, tilesPerHead, half, width8);
+            grids.volume("tiles" + suffix, width8, tilesPerHead, heads);
             graph.task("scores" + suffix, BlockScores::scores, context, q, keyTiles, rowsPerHead, arrayStart, counts,
                     allRows, biasWindows, biasPerHead, scores, rowMax, rows, slots, n, half, flag,
                     shape.causal() ? 1 : 0, width8, shape.scale(), bounds);

@@ -31,9 +31,8 @@ public final class BlockScores {
      */
     public static void scores(KernelContext context, VectorFloat8 queries, VectorFloat8 keyTiles, int rowsPerHead,
                               int arrayStart, IntArray counts, int countRows, VectorFloat8 biasWindows,
-                              int biasPerHead,
-                              FloatArray scores, FloatArray rowMax, int rows, int slots, int n, int halfBlock,
-                              int level0, int causal, int width8, float scale, IntArray bounds) {
+                              int biasPerHead, FloatArray scores, FloatArray rowMax, int rows, int slots, int n,
+                              int halfBlock, int level0, int causal, int width8, float scale, IntArray bounds) {
         int row = context.globalIdx;
         int head = context.globalIdy;
         if (row < rows) {
