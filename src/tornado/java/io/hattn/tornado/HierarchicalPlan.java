@@ -199,8 +199,8 @@ final class HierarchicalPlan implements DevicePlan {
                     allRows, biasWindows, biasPerHead, scores, rowMax, rows, slots, n, half, flag,
                     shape.causal() ? 1 : 0, width8, shape.scale(), bounds);
             grids.rows("scores" + suffix, rows, heads);
-            graph.task("weights" + suffix, Exponentials::weights, context, scores, rows, slots, n, flag, arrayStart,
-                    rowMax, allRows);
+            graph.task("weights" + suffix, Exponentials::weights, context, scores, rows, slots, arrayStart, rowMax,
+                    allRows);
             grids.volume("weights" + suffix, slots, rows, heads);
             graph.task("numerators" + suffix, Numerators::numerators, context, scores, rows, slots, n, half, flag, v,
                     rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8, bounds);

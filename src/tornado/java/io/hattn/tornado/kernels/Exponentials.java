@@ -15,16 +15,18 @@ public final class Exponentials {
     private Exponentials() {
     }
 
-    public static void weights(KernelContext context, FloatArray scores, int rows, int slots, int n, int level0,
-                               int arrayStart, FloatArray rowMax, int allRows) {
+    /**
+     * @param rows       rows of this launch per head: n at level 0, n - 2 Nr for levels >= 1
+     * @param arrayStart all-levels row of the launch's first row: 0 for level 0, n for levels >= 1
+     */
+    public static void weights(KernelContext context, FloatArray scores, int rows, int slots, int arrayStart,
+                               FloatArray rowMax, int allRows) {
         int slot = context.globalIdx;
         int row = context.globalIdy;
         int head = context.globalIdz;
         if (slot < slots && row < rows) {
-            int level = level0 == 1 ? 0 : Levels.ofPyramidRow(row, n);
-            int start = Levels.start(level, n);
-            int t = level0 == 1 ? row : row + arrayStart - start;
-            float max = rowMax.get(head * allRows + start + t);
+            // row r of a launch is all-levels row arrayStart + r: no need to know its level
+            float max = rowMax.get(head * allRows + arrayStart + row);
             int index = (head * rows + row) * slots + slot;
             float score = scores.get(index);
             float weight = 0f;

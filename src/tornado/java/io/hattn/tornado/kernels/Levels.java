@@ -24,8 +24,8 @@ public final class Levels {
 
     /**
      * The level (>= 1) of row {@code row} of a pyramid array (levels 1..M-1 back to back): one plus the number of
-     * level ends {@code n - (n >> k)} at or below the row. A fixed count of compares with no branch, so CPU OpenCL
-     * drivers can still vectorise the kernels that call it across work-items (a data-dependent loop stops them).
+     * level ends {@code n - (n >> k)} at or below the row. A fixed count of compares and no branch, which devices
+     * run better than a data-dependent loop.
      */
     public static int ofPyramidRow(int row, int n) {
         int level = 1;
