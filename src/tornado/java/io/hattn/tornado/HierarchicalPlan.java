@@ -89,7 +89,7 @@ final class HierarchicalPlan implements DevicePlan {
         counts.init(0);
         biasWindows = vectors(heads * (4 * shape.block() - 1));
         out = vectors(heads * length * valueWidth8);
-        IntArray bounds = Bounds.hierarchical(width8, valueWidth8, shape.block(), levels);
+        IntArray bounds = Bounds.hierarchical(width8, valueWidth8, shape.block());
         // `scores` holds level 0 first, then is reused for all levels >= 1 (fewer rows, 1.5 Nr slots).
         FloatArray scores = zeros(heads * n * SlotKeys.slots(shape.block() / 2, true));
         FloatArray rowMax = zeros(heads * allRows);

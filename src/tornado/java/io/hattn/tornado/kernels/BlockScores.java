@@ -36,11 +36,12 @@ public final class BlockScores {
         int row = context.globalIdx;
         int head = context.globalIdy;
         if (row < rows) {
-            int level = level0 == 1 ? 0 : Levels.ofPyramidRow(row, n);
+            int level = Levels.ofLaunchRow(row, level0, n);
             int start = Levels.start(level, n);
             int tokens = n >> level;
-            int t = level0 == 1 ? row : row + arrayStart - start;
-            int queryRow = (head * rowsPerHead + start - arrayStart + t) * width8;
+            // the token within its level: launch row r is all-levels row arrayStart + r
+            int t = row + arrayStart - start;
+            int queryRow = (head * rowsPerHead + row) * width8;
             int countBase = head * countRows + start;
             int queryCount = counts.get(countBase + t);
             int scoreRow = (head * rows + row) * slots;

@@ -8,9 +8,6 @@ package io.hattn.tornado.kernels;
  */
 public final class Levels {
 
-    /** Row of an all-levels array where the pyramid arrays (levels >= 1) begin. */
-    public static final int PYRAMID = 1;
-
     /** More levels than any int length can have. */
     private static final int MAX_LEVELS = 31;
 
@@ -20,6 +17,11 @@ public final class Levels {
     /** First row of level {@code level} in an all-levels array of padded length n. */
     public static int start(int level, int n) {
         return 2 * n - ((2 * n) >> level);
+    }
+
+    /** The level of row {@code row} of a launch: 0 for the level-0 launch (level0 = 1), else its pyramid level. */
+    public static int ofLaunchRow(int row, int level0, int n) {
+        return level0 == 1 ? 0 : ofPyramidRow(row, n);
     }
 
     /**

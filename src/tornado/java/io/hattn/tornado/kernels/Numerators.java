@@ -28,10 +28,11 @@ public final class Numerators {
         int row = context.globalIdx;
         int head = context.globalIdy;
         if (row < rows) {
-            int level = level0 == 1 ? 0 : Levels.ofPyramidRow(row, n);
+            int level = Levels.ofLaunchRow(row, level0, n);
             int start = Levels.start(level, n);
             int tokens = n >> level;
-            int t = level0 == 1 ? row : row + arrayStart - start;
+            // the token within its level: launch row r is all-levels row arrayStart + r
+            int t = row + arrayStart - start;
             int valueBase = head * rowsPerHead + start - arrayStart;
             int weightBase = (head * rows + row) * slots;
             int groups = bounds.get(level0 == 1 ? Bounds.GROUPS_LEVEL0 : Bounds.GROUPS_UP);
