@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
+import io.hattn.tornado.kernels.KeyTiles;
 import io.hattn.tornado.kernels.Levels;
 import io.hattn.tornado.kernels.SlotKeys;
 import java.util.HashSet;
@@ -44,6 +45,28 @@ class LayoutTest {
                     }
                     assertEquals(expected, reached, "Nr=" + block + " level " + level + " row " + t);
                 }
+            }
+        }
+    }
+
+    @Test
+    void scoreTilesHoldEverySlotOnceWithRowsAMultipleOfThreeTiles() {
+        for (int half : new int[] {1, 2, 3, 4, 8, 12, 16, 32}) {
+            for (boolean level0 : new boolean[] {true, false}) {
+                int rowTiles = SlotKeys.rowTiles(half, level0);
+                int subs = KeyTiles.perHalfBlock(half);
+                // Numerators takes a row's tiles three at a time
+                assertEquals(0, rowTiles % 3, "half-block " + half);
+                Set<Integer> slots = new HashSet<>();
+                for (int tile = 0; tile < rowTiles; tile++) {
+                    for (int lane = 0; lane < 8; lane++) {
+                        int offset = 8 * (tile % subs) + lane;
+                        if (offset < half) {
+                            assertTrue(slots.add((tile / subs) * half + offset), "slot twice, half-block " + half);
+                        }
+                    }
+                }
+                assertEquals(SlotKeys.slots(half, level0), slots.size(), "half-block " + half);
             }
         }
     }

@@ -7,7 +7,6 @@ import io.hattn.tornado.kernels.BlockScores;
 import io.hattn.tornado.kernels.Bounds;
 import io.hattn.tornado.kernels.Coarsen;
 import io.hattn.tornado.kernels.CombineMaxima;
-import io.hattn.tornado.kernels.Exponentials;
 import io.hattn.tornado.kernels.KeyTiles;
 import io.hattn.tornado.kernels.Levels;
 import io.hattn.tornado.kernels.Numerators;
@@ -27,9 +26,9 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
  * Hierarchical attention for one shape as a single TaskGraph (h-attention.md section 4), compiled and warmed up
  * once. Tasks: the coarsening pyramid, one launch per level; then, one launch each for level 0 (from the inputs)
  * and one for all levels >= 1 (from the pyramid): the keys transposed into {@link KeyTiles}, block scores with each
- * row's level maximum, exponentials, and numerators with denominators; then, level by level from the coarsest down,
- * the maxima combined with the parent's and prolongation, with the final division at level 0 (3M + 6 tasks for
- * M > 1). Everything between inputs and output stays on the device, across calls too: per call only q, k, v, the
+ * row's level maximum, and the exponentials with numerators and denominators; then, level by level from the
+ * coarsest down, the maxima combined with the parent's and prolongation, with the final division at level 0
+ * (3M + 4 tasks for M > 1). Everything between inputs and output stays on the device, across calls too: per call only q, k, v, the
  * validity and the bias go in and the output comes back. A call with more heads than the plan holds runs in chunks
  * of heads. Memory per head O(L (d + Nr)).
  */
@@ -46,7 +45,7 @@ final class HierarchicalPlan implements DevicePlan {
 
     /** Host copies of the device buffers after a call of a plan built with {@code inspect} (tests). */
     record Intermediates(float[] coarseQueries, float[] coarseKeys, float[] coarseValues, int[] counts,
-                         float[] weights, float[] rowMax, float[] denominators, float[] numerators,
+                         float[] scores, float[] rowMax, float[] denominators, float[] numerators,
                          float[] rowOffsets, float[] rowDenominators) {
     }
 
@@ -90,8 +89,8 @@ final class HierarchicalPlan implements DevicePlan {
         biasWindows = vectors(heads * (4 * shape.block() - 1));
         out = vectors(heads * length * valueWidth8);
         IntArray bounds = Bounds.hierarchical(width8, valueWidth8, shape.block());
-        // `scores` holds level 0 first, then is reused for all levels >= 1 (fewer rows, 1.5 Nr slots).
-        FloatArray scores = zeros(heads * n * SlotKeys.slots(shape.block() / 2, true));
+        // `scores` holds level 0 first, then is reused for all levels >= 1 (fewer rows, half the tiles).
+        VectorFloat8 scores = vectors(heads * n * SlotKeys.rowTiles(shape.block() / 2, true));
         FloatArray rowMax = zeros(heads * allRows);
         FloatArray denominators = zeros(heads * allRows);
         VectorFloat8 numerators = vectors(heads * allRows * valueWidth8);
@@ -159,12 +158,12 @@ final class HierarchicalPlan implements DevicePlan {
         private final TaskGraph graph;
         private final KernelContext context;
         private final IntArray bounds;
-        private final FloatArray scores;
+        private final VectorFloat8 scores;
         private final FloatArray rowMax;
         private final FloatArray denominators;
         private final VectorFloat8 numerators;
 
-        Stages(TaskGraph graph, KernelContext context, IntArray bounds, FloatArray scores, FloatArray rowMax,
+        Stages(TaskGraph graph, KernelContext context, IntArray bounds, VectorFloat8 scores, FloatArray rowMax,
                FloatArray denominators, VectorFloat8 numerators) {
             this.graph = graph;
             this.context = context;
@@ -186,7 +185,7 @@ final class HierarchicalPlan implements DevicePlan {
                         int rowsPerHead, int arrayStart, int rows, boolean level0) {
             int heads = shape.heads();
             int half = shape.block() / 2;
-            int slots = SlotKeys.slots(half, level0);
+            int rowTiles = SlotKeys.rowTiles(half, level0);
             int flag = level0 ? 1 : 0;
             int width8 = Packing.chunks8(shape.dim());
             int valueWidth8 = Packing.chunks8(shape.valueDim());
@@ -196,14 +195,12 @@ final class HierarchicalPlan implements DevicePlan {
                     rowsPerHead, tilesPerHead, half, width8);
             grids.volume("tiles" + suffix, width8, tilesPerHead, heads);
             graph.task("scores" + suffix, BlockScores::scores, context, q, keyTiles, rowsPerHead, arrayStart, counts,
-                    allRows, biasWindows, biasPerHead, scores, rowMax, rows, slots, n, half, flag,
+                    allRows, biasWindows, biasPerHead, scores, rowMax, rows, rowTiles, n, half, flag,
                     shape.causal() ? 1 : 0, width8, shape.scale(), bounds);
             grids.rows("scores" + suffix, rows, heads);
-            graph.task("weights" + suffix, Exponentials::weights, context, scores, rows, slots, arrayStart, rowMax,
-                    allRows);
-            grids.volume("weights" + suffix, slots, rows, heads);
-            graph.task("numerators" + suffix, Numerators::numerators, context, scores, rows, slots, n, half, flag, v,
-                    rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8, bounds);
+            graph.task("numerators" + suffix, Numerators::numerators, context, scores, rowMax, rows, rowTiles, n,
+                    half, flag, v, rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8,
+                    bounds);
             grids.rows("numerators" + suffix, rows, heads);
         }
     }
@@ -218,7 +215,8 @@ final class HierarchicalPlan implements DevicePlan {
         long half = block / 2;
         long tiles = (n + pyramid) / half * KeyTiles.perHalfBlock((int) half)
                 * KeyTiles.stride(Packing.chunks8(dim)) * Packing.LANES;
-        long floats = (n + pyramid) * (2 * w + wv) + tiles + n * 3L * block + 5 * all + all * wv
+        long scores = n * SlotKeys.rowTiles((int) half, true) * Packing.LANES;
+        long floats = (n + pyramid) * (2 * w + wv) + tiles + scores + 5 * all + all * wv
                 + length * wv + 4L * block * Packing.LANES;
         return floats * Float.BYTES;
     }

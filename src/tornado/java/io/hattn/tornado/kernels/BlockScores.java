@@ -8,7 +8,8 @@ import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
  * Per-level block scores (h-attention.md section 4, step 1): {@code s = scale * qc[t] . kc[u] + bias[u - t]} for
- * every slot of {@link SlotKeys}, or {@link Scores#NONE} where the key is outside the sequence, invalid, or in the
+ * every slot of {@link SlotKeys}, stored as one Float8 per score tile ({@link SlotKeys#rowTiles}), or a score
+ * at or below {@link Scores#REAL} (no entry) where the key is outside the sequence, invalid, or in the
  * future (causal, section 6), or the query row itself is invalid; and the row's maximum at its own level,
  * {@code m_l[t]} (NONE when the row has no entry), which the exponentials of that level are taken against
  * (section 5). One launch covers level 0 (from the inputs) or every level >= 1 at once (from the pyramid).
@@ -31,7 +32,7 @@ public final class BlockScores {
      */
     public static void scores(KernelContext context, VectorFloat8 queries, VectorFloat8 keyTiles, int rowsPerHead,
                               int arrayStart, IntArray counts, int countRows, VectorFloat8 biasWindows,
-                              int biasPerHead, FloatArray scores, FloatArray rowMax, int rows, int slots, int n,
+                              int biasPerHead, VectorFloat8 scores, FloatArray rowMax, int rows, int rowTiles, int n,
                               int halfBlock, int level0, int causal, int width8, float scale, IntArray bounds) {
         int row = context.globalIdx;
         int head = context.globalIdy;
@@ -44,7 +45,7 @@ public final class BlockScores {
             int queryRow = (head * rowsPerHead + row) * width8;
             int countBase = head * countRows + start;
             int queryCount = counts.get(countBase + t);
-            int scoreRow = (head * rows + row) * slots;
+            int scoreRow = (head * rows + row) * rowTiles;
             int biasBase = head * biasPerHead;
             int biasCentre = (biasPerHead - 1) / 2;
             int chunks = bounds.get(Bounds.WIDTH8);
@@ -117,15 +118,15 @@ public final class BlockScores {
                         dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 7), feature));
                         dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 7), feature));
                     }
-                    max = Float8.max(max, tile(dot0, half0, group, sub, t, tokens, halfBlock, queryCount,
-                            causal, scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase, biasCentre,
-                            biasPerHead, scores, scoreRow));
-                    max = Float8.max(max, tile(dot1, half1, group + 1, sub, t, tokens, halfBlock, queryCount,
-                            causal, scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase, biasCentre,
-                            biasPerHead, scores, scoreRow));
-                    max = Float8.max(max, tile(dot2, half2, group + 2, sub, t, tokens, halfBlock, queryCount,
-                            causal, scaling, keyTiles, keys2 + 8 * width8, biasWindows, biasBase, biasCentre,
-                            biasPerHead, scores, scoreRow));
+                    max = Float8.max(max, tile(dot0, half0, sub, t, tokens, halfBlock, queryCount, causal,
+                            scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
+                            scores, scoreRow + (group) * subs + sub));
+                    max = Float8.max(max, tile(dot1, half1, sub, t, tokens, halfBlock, queryCount, causal,
+                            scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
+                            scores, scoreRow + (group + 1) * subs + sub));
+                    max = Float8.max(max, tile(dot2, half2, sub, t, tokens, halfBlock, queryCount, causal,
+                            scaling, keyTiles, keys2 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
+                            scores, scoreRow + (group + 2) * subs + sub));
                 }
             }
             rowMax.set(countBase + t, Math.max(Math.max(Math.max(max.getS0(), max.getS1()),
@@ -136,13 +137,11 @@ public final class BlockScores {
 
     /**
      * The eight scores of one tile, {@code scale * dot + bias + key masks + causal masks}, capped at
-     * {@link Scores#NONE} for a half-block outside the level or an invalid query; written for the lanes inside the
-     * half-block.
+     * {@link Scores#NONE} for a half-block outside the level or an invalid query, stored at {@code scoreTile}.
      */
-    private static Float8 tile(Float8 dot, int keyHalf, int group, int sub, int t, int tokens, int halfBlock,
-                               int queryCount, int causal, Float8 scaling, VectorFloat8 keyTiles, int masks,
-                               VectorFloat8 biasWindows, int biasBase, int biasCentre, int biasPerHead,
-                               FloatArray scores, int scoreRow) {
+    private static Float8 tile(Float8 dot, int keyHalf, int sub, int t, int tokens, int halfBlock, int queryCount,
+                               int causal, Float8 scaling, VectorFloat8 keyTiles, int masks, VectorFloat8 biasWindows,
+                               int biasBase, int biasCentre, int biasPerHead, VectorFloat8 scores, int scoreTile) {
         int u = keyHalf * halfBlock + 8 * sub;
         int window = Math.min(Math.max(u - t + biasCentre, 0), biasPerHead - 1);
         // lanes from arithmetic, not branches: TornadoVM 5.2's scheduler fails on branches feeding one Float8
@@ -155,44 +154,8 @@ public final class BlockScores {
         Float8 caps = new Float8(cap, cap, cap, cap, cap, cap, cap, cap);
         Float8 score = Float8.min(Float8.add(Float8.add(Float8.add(Float8.mult(dot, scaling),
                 biasWindows.get(biasBase + window)), keyTiles.get(masks)), causalMasks), caps);
-        int slot = scoreRow + group * halfBlock + 8 * sub;
-        int lanes = Math.min(8, halfBlock - 8 * sub);
-        if (lanes == 8) {
-            scores.set(slot, score.getS0());
-            scores.set(slot + 1, score.getS1());
-            scores.set(slot + 2, score.getS2());
-            scores.set(slot + 3, score.getS3());
-            scores.set(slot + 4, score.getS4());
-            scores.set(slot + 5, score.getS5());
-            scores.set(slot + 6, score.getS6());
-            scores.set(slot + 7, score.getS7());
-        } else {
-            storeLanes(scores, slot, lanes, score);
-        }
+        scores.set(scoreTile, score);
         return score;
-    }
-
-    /** The first {@code lanes} (< 8) scores of a tile: a half-block of fewer than eight keys. */
-    private static void storeLanes(FloatArray scores, int slot, int lanes, Float8 score) {
-        scores.set(slot, score.getS0());
-        if (lanes > 1) {
-            scores.set(slot + 1, score.getS1());
-        }
-        if (lanes > 2) {
-            scores.set(slot + 2, score.getS2());
-        }
-        if (lanes > 3) {
-            scores.set(slot + 3, score.getS3());
-        }
-        if (lanes > 4) {
-            scores.set(slot + 4, score.getS4());
-        }
-        if (lanes > 5) {
-            scores.set(slot + 5, score.getS5());
-        }
-        if (lanes > 6) {
-            scores.set(slot + 6, score.getS6());
-        }
     }
 
     /** The causal mask of key u for query t (section 6): MASK in the future when causal, 0 otherwise. */

@@ -25,6 +25,14 @@ public final class SlotKeys {
         return (level0 ? GROUPS_LEVEL0 : GROUPS_UP) * halfBlock;
     }
 
+    /**
+     * Score tiles per row: each half-block of keys takes {@link KeyTiles#perHalfBlock} tiles of eight slots, so
+     * tile (group, sub) lane i is slot {@code group * (Nr/2) + 8 sub + i}; lanes past a half-block hold no entry.
+     */
+    public static int rowTiles(int halfBlock, boolean level0) {
+        return (level0 ? GROUPS_LEVEL0 : GROUPS_UP) * KeyTiles.perHalfBlock(halfBlock);
+    }
+
     /** Key half-block of {@code group} for a row in half-block {@code rowHalf}; level0 is 1 at level 0, else 0. */
     public static int keyHalf(int group, int rowHalf, int level0) {
         int keyHalf;
