@@ -201,7 +201,7 @@ final class HierarchicalPlan implements DevicePlan {
             graph.task("numerators" + suffix, Numerators::numerators, context, scores, rowMax, rows, rowTiles, n,
                     half, flag, v, rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8,
                     bounds);
-            grids.rows("numerators" + suffix, rows, heads);
+            grids.rows("numerators" + suffix, rows / Numerators.rowsPerItem(half), heads);
         }
     }
 

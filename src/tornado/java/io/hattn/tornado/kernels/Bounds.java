@@ -24,6 +24,8 @@ public final class Bounds {
     public static final int GROUPS_UP = 5;
     /** {@link KeyTiles} per half-block of keys. */
     public static final int TILES_PER_HALF = 6;
+    /** Rows per work-item of {@link Numerators}: 2, or 1 for an odd half-block. */
+    public static final int ROWS_PER_ITEM = 7;
 
     private Bounds() {
     }
@@ -32,11 +34,11 @@ public final class Bounds {
     public static IntArray hierarchical(int width8, int valueWidth8, int block) {
         int half = block / 2;
         return IntArray.fromElements(width8, valueWidth8, 0, half, SlotKeys.GROUPS_LEVEL0, SlotKeys.GROUPS_UP,
-                KeyTiles.perHalfBlock(half));
+                KeyTiles.perHalfBlock(half), Numerators.rowsPerItem(half));
     }
 
     /** The bounds of an exact plan. */
     public static IntArray exact(int width8, int valueWidth8, int tile) {
-        return IntArray.fromElements(width8, valueWidth8, tile, 0, 0, 0, 0);
+        return IntArray.fromElements(width8, valueWidth8, tile, 0, 0, 0, 0, 0);
     }
 }
