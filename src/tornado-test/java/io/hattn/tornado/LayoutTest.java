@@ -99,6 +99,30 @@ class LayoutTest {
         }
     }
 
+    /** The rows a work-item of the score and numerator kernels computes together read the same keys and values. */
+    @Test
+    void rowsOfOneWorkItemShareLevelAndHalfBlock() {
+        for (int block : new int[] {2, 4, 6, 10, 16, 32}) {
+            HierarchyShape shape = HierarchyShape.of(block * 40, block);
+            int n = shape.paddedLength();
+            int half = block / 2;
+            int perItem = SlotKeys.rowsPerItem(half);
+            for (int level0 = 0; level0 <= 1; level0++) {
+                int rows = level0 == 1 ? n : Levels.pyramidRows(n, block);
+                int arrayStart = level0 == 1 ? 0 : n;
+                assertEquals(0, rows % perItem, "Nr=" + block);
+                for (int first = 0; first < rows; first += perItem) {
+                    int last = first + perItem - 1;
+                    int level = Levels.ofLaunchRow(first, level0, n);
+                    assertEquals(level, Levels.ofLaunchRow(last, level0, n), "Nr=" + block + " row " + first);
+                    int start = Levels.start(level, n);
+                    assertEquals((first + arrayStart - start) / half, (last + arrayStart - start) / half,
+                            "Nr=" + block + " row " + first + " half-block");
+                }
+            }
+        }
+    }
+
     /** Window e of a head holds bias entries e .. e + 7 of that head's row, zeros past its end. */
     @Test
     void biasWindowsHoldEightConsecutiveEntries() {

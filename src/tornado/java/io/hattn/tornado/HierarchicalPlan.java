@@ -197,11 +197,11 @@ final class HierarchicalPlan implements DevicePlan {
             graph.task("scores" + suffix, BlockScores::scores, context, q, keyTiles, rowsPerHead, arrayStart, counts,
                     allRows, biasWindows, biasPerHead, scores, rowMax, rows, rowTiles, n, half, flag,
                     shape.causal() ? 1 : 0, width8, shape.scale(), bounds);
-            grids.rows("scores" + suffix, rows, heads);
+            grids.rows("scores" + suffix, rows / SlotKeys.rowsPerItem(half), heads);
             graph.task("numerators" + suffix, Numerators::numerators, context, scores, rowMax, rows, rowTiles, n,
                     half, flag, v, rowsPerHead, arrayStart, numerators, denominators, counts, allRows, valueWidth8,
                     bounds);
-            grids.rows("numerators" + suffix, rows / Numerators.rowsPerItem(half), heads);
+            grids.rows("numerators" + suffix, rows / SlotKeys.rowsPerItem(half), heads);
         }
     }
 

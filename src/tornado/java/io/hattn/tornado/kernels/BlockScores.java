@@ -13,10 +13,11 @@ import uk.ac.manchester.tornado.api.types.vectors.Float8;
  * future (causal, section 6), or the query row itself is invalid; and the row's maximum at its own level,
  * {@code m_l[t]} (NONE when the row has no entry), which the exponentials of that level are taken against
  * (section 5). One launch covers level 0 (from the inputs) or every level >= 1 at once (from the pyramid).
- * A work-item computes one row, three half-blocks of keys at a time from their {@link KeyTiles}: each query
+ * A work-item computes two consecutive rows (one for an odd half-block; {@link SlotKeys#rowsPerItem}), three
+ * half-blocks of keys at a time from their {@link KeyTiles}, each key tile loaded once for both rows: each query
  * feature is broadcast once and multiplies a Float8 of eight keys' same feature in each half-block, so eight
  * scores come out of one accumulator without sums across lanes, and are scaled, biased (eight-wide bias windows)
- * and masked (the tile's key masks, the causal mask) as one Float8. Grid: x = row of the launch, y = head.
+ * and masked (the tile's key masks, the causal mask) as one Float8. Grid: x = pair of rows of the launch, y = head.
  */
 public final class BlockScores {
 
@@ -34,9 +35,13 @@ public final class BlockScores {
                               int arrayStart, IntArray counts, int countRows, VectorFloat8 biasWindows,
                               int biasPerHead, VectorFloat8 scores, FloatArray rowMax, int rows, int rowTiles, int n,
                               int halfBlock, int level0, int causal, int width8, float scale, IntArray bounds) {
-        int row = context.globalIdx;
         int head = context.globalIdy;
+        int rowsPerItem = bounds.get(Bounds.ROWS_PER_ITEM);
+        int row = context.globalIdx * rowsPerItem;
         if (row < rows) {
+            // the second row shares the first's level and half-block, and so every key tile; with one row per
+            // work-item (odd half-blocks) it is the first row again, computed twice and stored twice alike
+            int next = rowsPerItem - 1;
             int level = Levels.ofLaunchRow(row, level0, n);
             int start = Levels.start(level, n);
             int tokens = n >> level;
@@ -45,7 +50,9 @@ public final class BlockScores {
             int queryRow = (head * rowsPerHead + row) * width8;
             int countBase = head * countRows + start;
             int queryCount = counts.get(countBase + t);
+            int secondQueryCount = counts.get(countBase + t + next);
             int scoreRow = (head * rows + row) * rowTiles;
+            int secondScoreRow = scoreRow + next * rowTiles;
             int biasBase = head * biasPerHead;
             int biasCentre = (biasPerHead - 1) / 2;
             int chunks = bounds.get(Bounds.WIDTH8);
@@ -59,6 +66,7 @@ public final class BlockScores {
             Float8 scaling = new Float8(scale, scale, scale, scale, scale, scale, scale, scale);
             Float8 max = new Float8(Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE,
                     Scores.NONE, Scores.NONE);
+            Float8 secondMax = max;
             for (int group = 0; group < groups; group += 3) {
                 int half0 = SlotKeys.keyHalf(group, rowHalf, level0);
                 int half1 = SlotKeys.keyHalf(group + 1, rowHalf, level0);
@@ -73,65 +81,141 @@ public final class BlockScores {
                     Float8 dot0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
                     Float8 dot1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
                     Float8 dot2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                    Float8 secondDot0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                    Float8 secondDot1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                    Float8 secondDot2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
                     // the eight features of a chunk written out: a Float8 lane can only be named, not indexed
                     for (int c = 0; c < chunks; c++) {
                         Float8 query = queries.get(queryRow + c);
+                        Float8 secondQuery = queries.get(queryRow + next * width8 + c);
                         int d = 8 * c;
                         float q = query.getS0();
                         Float8 feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d), feature));
+                        q = secondQuery.getS0();
+                        Float8 secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        Float8 key0 = keyTiles.get(keys0 + d);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        Float8 key1 = keyTiles.get(keys1 + d);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        Float8 key2 = keyTiles.get(keys2 + d);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS1();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 1), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 1), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 1), feature));
+                        q = secondQuery.getS1();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 1);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 1);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 1);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS2();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 2), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 2), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 2), feature));
+                        q = secondQuery.getS2();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 2);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 2);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 2);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS3();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 3), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 3), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 3), feature));
+                        q = secondQuery.getS3();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 3);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 3);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 3);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS4();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 4), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 4), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 4), feature));
+                        q = secondQuery.getS4();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 4);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 4);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 4);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS5();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 5), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 5), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 5), feature));
+                        q = secondQuery.getS5();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 5);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 5);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 5);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS6();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 6), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 6), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 6), feature));
+                        q = secondQuery.getS6();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 6);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 6);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 6);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS7();
                         feature = new Float8(q, q, q, q, q, q, q, q);
-                        dot0 = Float8.add(dot0, Float8.mult(keyTiles.get(keys0 + d + 7), feature));
-                        dot1 = Float8.add(dot1, Float8.mult(keyTiles.get(keys1 + d + 7), feature));
-                        dot2 = Float8.add(dot2, Float8.mult(keyTiles.get(keys2 + d + 7), feature));
+                        q = secondQuery.getS7();
+                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        key0 = keyTiles.get(keys0 + d + 7);
+                        dot0 = Float8.add(dot0, Float8.mult(key0, feature));
+                        secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
+                        key1 = keyTiles.get(keys1 + d + 7);
+                        dot1 = Float8.add(dot1, Float8.mult(key1, feature));
+                        secondDot1 = Float8.add(secondDot1, Float8.mult(key1, secondFeature));
+                        key2 = keyTiles.get(keys2 + d + 7);
+                        dot2 = Float8.add(dot2, Float8.mult(key2, feature));
+                        secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                     }
                     max = Float8.max(max, tile(dot0, half0, sub, t, tokens, halfBlock, queryCount, causal,
                             scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
                             scores, scoreRow + (group) * subs + sub));
+                    secondMax = Float8.max(secondMax, tile(secondDot0, half0, sub, t + next, tokens, halfBlock,
+                            secondQueryCount, causal, scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase,
+                            biasCentre, biasPerHead, scores, secondScoreRow + (group) * subs + sub));
                     max = Float8.max(max, tile(dot1, half1, sub, t, tokens, halfBlock, queryCount, causal,
                             scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
                             scores, scoreRow + (group + 1) * subs + sub));
+                    secondMax = Float8.max(secondMax, tile(secondDot1, half1, sub, t + next, tokens, halfBlock,
+                            secondQueryCount, causal, scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase,
+                            biasCentre, biasPerHead, scores, secondScoreRow + (group + 1) * subs + sub));
                     max = Float8.max(max, tile(dot2, half2, sub, t, tokens, halfBlock, queryCount, causal,
                             scaling, keyTiles, keys2 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
                             scores, scoreRow + (group + 2) * subs + sub));
+                    secondMax = Float8.max(secondMax, tile(secondDot2, half2, sub, t + next, tokens, halfBlock,
+                            secondQueryCount, causal, scaling, keyTiles, keys2 + 8 * width8, biasWindows, biasBase,
+                            biasCentre, biasPerHead, scores, secondScoreRow + (group + 2) * subs + sub));
                 }
             }
-            rowMax.set(countBase + t, Math.max(Math.max(Math.max(max.getS0(), max.getS1()),
-                    Math.max(max.getS2(), max.getS3())), Math.max(Math.max(max.getS4(), max.getS5()),
-                    Math.max(max.getS6(), max.getS7()))));
+            rowMax.set(countBase + t, largestLane(max));
+            rowMax.set(countBase + t + next, largestLane(secondMax));
         }
     }
 
@@ -156,6 +240,11 @@ public final class BlockScores {
                 biasWindows.get(biasBase + window)), keyTiles.get(masks)), causalMasks), caps);
         scores.set(scoreTile, score);
         return score;
+    }
+
+    private static float largestLane(Float8 lanes) {
+        return Math.max(Math.max(Math.max(lanes.getS0(), lanes.getS1()), Math.max(lanes.getS2(), lanes.getS3())),
+                Math.max(Math.max(lanes.getS4(), lanes.getS5()), Math.max(lanes.getS6(), lanes.getS7())));
     }
 
     /** The causal mask of key u for query t (section 6): MASK in the future when causal, 0 otherwise. */

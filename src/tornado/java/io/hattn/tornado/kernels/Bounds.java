@@ -24,7 +24,7 @@ public final class Bounds {
     public static final int GROUPS_UP = 5;
     /** {@link KeyTiles} per half-block of keys. */
     public static final int TILES_PER_HALF = 6;
-    /** Rows per work-item of {@link Numerators}: 2, or 1 for an odd half-block. */
+    /** Rows per work-item of {@link BlockScores} and {@link Numerators}: 2, or 1 for an odd half-block. */
     public static final int ROWS_PER_ITEM = 7;
 
     private Bounds() {
@@ -34,7 +34,7 @@ public final class Bounds {
     public static IntArray hierarchical(int width8, int valueWidth8, int block) {
         int half = block / 2;
         return IntArray.fromElements(width8, valueWidth8, 0, half, SlotKeys.GROUPS_LEVEL0, SlotKeys.GROUPS_UP,
-                KeyTiles.perHalfBlock(half), Numerators.rowsPerItem(half));
+                KeyTiles.perHalfBlock(half), SlotKeys.rowsPerItem(half));
     }
 
     /** The bounds of an exact plan. */

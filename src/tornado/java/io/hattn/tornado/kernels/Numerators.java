@@ -25,14 +25,6 @@ public final class Numerators {
     }
 
     /**
-     * Rows per work-item: two consecutive rows share a level and a half-block, and so every value they read, when
-     * the half-block is even (levels start on half-blocks); one otherwise.
-     */
-    public static int rowsPerItem(int halfBlock) {
-        return halfBlock % 2 == 0 ? 2 : 1;
-    }
-
-    /**
      * @param rowTiles score tiles per row of this launch ({@link SlotKeys#rowTiles})
      */
     /**

@@ -33,6 +33,15 @@ public final class SlotKeys {
         return (level0 ? GROUPS_LEVEL0 : GROUPS_UP) * KeyTiles.perHalfBlock(halfBlock);
     }
 
+    /**
+     * Rows per work-item of {@link BlockScores} and {@link Numerators}: two consecutive rows share a level and a
+     * half-block, and so every key tile and value they read, when the half-block is even (levels start on
+     * half-blocks); one otherwise.
+     */
+    public static int rowsPerItem(int halfBlock) {
+        return halfBlock % 2 == 0 ? 2 : 1;
+    }
+
     /** Key half-block of {@code group} for a row in half-block {@code rowHalf}; level0 is 1 at level 0, else 0. */
     public static int keyHalf(int group, int rowHalf, int level0) {
         int keyHalf;
