@@ -28,9 +28,9 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
  * and one for all levels >= 1 (from the pyramid): the keys transposed into {@link KeyTiles}, block scores with each
  * row's level maximum, and the exponentials with numerators and denominators; then, level by level from the
  * coarsest down, the maxima combined with the parent's and prolongation, with the final division at level 0
- * (3M + 4 tasks for M > 1). Everything between inputs and output stays on the device, across calls too: per call only q, k, v, the
- * validity and the bias go in and the output comes back. A call with more heads than the plan holds runs in chunks
- * of heads. Memory per head O(L (d + Nr)).
+ * (3M + 4 tasks for M > 1). Everything between inputs and output stays on the device, across calls too: per call
+ * only q, k, v, the validity and the bias go in and the output comes back. A call with more heads than the plan
+ * holds runs in chunks of heads. Memory per head O(L (d + Nr)).
  */
 final class HierarchicalPlan implements DevicePlan {
 

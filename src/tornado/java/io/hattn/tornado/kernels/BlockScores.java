@@ -63,9 +63,8 @@ public final class BlockScores {
             int levelTile = (start - arrayStart) / halfBlock * subs;
             int lastHalf = tokens / halfBlock - 1;
             int rowHalf = t / halfBlock;
-            Float8 scaling = new Float8(scale, scale, scale, scale, scale, scale, scale, scale);
-            Float8 max = new Float8(Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE, Scores.NONE,
-                    Scores.NONE, Scores.NONE);
+            Float8 scaling = Lanes.splat(scale);
+            Float8 max = Lanes.splat(Scores.NONE);
             Float8 secondMax = max;
             for (int group = 0; group < groups; group += 3) {
                 int half0 = SlotKeys.keyHalf(group, rowHalf, level0);
@@ -78,21 +77,21 @@ public final class BlockScores {
                     int keys0 = KeyTiles.index(head, tilesPerHead, tile0 + sub, width8, 0);
                     int keys1 = KeyTiles.index(head, tilesPerHead, tile1 + sub, width8, 0);
                     int keys2 = KeyTiles.index(head, tilesPerHead, tile2 + sub, width8, 0);
-                    Float8 dot0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                    Float8 dot1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                    Float8 dot2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                    Float8 secondDot0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                    Float8 secondDot1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                    Float8 secondDot2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                    Float8 dot0 = Lanes.splat(0f);
+                    Float8 dot1 = Lanes.splat(0f);
+                    Float8 dot2 = Lanes.splat(0f);
+                    Float8 secondDot0 = Lanes.splat(0f);
+                    Float8 secondDot1 = Lanes.splat(0f);
+                    Float8 secondDot2 = Lanes.splat(0f);
                     // the eight features of a chunk written out: a Float8 lane can only be named, not indexed
                     for (int c = 0; c < chunks; c++) {
                         Float8 query = queries.get(queryRow + c);
                         Float8 secondQuery = queries.get(queryRow + next * width8 + c);
                         int d = 8 * c;
                         float q = query.getS0();
-                        Float8 feature = new Float8(q, q, q, q, q, q, q, q);
+                        Float8 feature = Lanes.splat(q);
                         q = secondQuery.getS0();
-                        Float8 secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        Float8 secondFeature = Lanes.splat(q);
                         Float8 key0 = keyTiles.get(keys0 + d);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -103,9 +102,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS1();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS1();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 1);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -116,9 +115,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS2();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS2();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 2);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -129,9 +128,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS3();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS3();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 3);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -142,9 +141,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS4();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS4();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 4);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -155,9 +154,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS5();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS5();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 5);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -168,9 +167,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS6();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS6();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 6);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -181,9 +180,9 @@ public final class BlockScores {
                         dot2 = Float8.add(dot2, Float8.mult(key2, feature));
                         secondDot2 = Float8.add(secondDot2, Float8.mult(key2, secondFeature));
                         q = query.getS7();
-                        feature = new Float8(q, q, q, q, q, q, q, q);
+                        feature = Lanes.splat(q);
                         q = secondQuery.getS7();
-                        secondFeature = new Float8(q, q, q, q, q, q, q, q);
+                        secondFeature = Lanes.splat(q);
                         key0 = keyTiles.get(keys0 + d + 7);
                         dot0 = Float8.add(dot0, Float8.mult(key0, feature));
                         secondDot0 = Float8.add(secondDot0, Float8.mult(key0, secondFeature));
@@ -196,10 +195,10 @@ public final class BlockScores {
                     }
                     max = Float8.max(max, tile(dot0, half0, sub, t, tokens, halfBlock, queryCount, causal,
                             scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
-                            scores, scoreRow + (group) * subs + sub));
+                            scores, scoreRow + group * subs + sub));
                     secondMax = Float8.max(secondMax, tile(secondDot0, half0, sub, t + next, tokens, halfBlock,
                             secondQueryCount, causal, scaling, keyTiles, keys0 + 8 * width8, biasWindows, biasBase,
-                            biasCentre, biasPerHead, scores, secondScoreRow + (group) * subs + sub));
+                            biasCentre, biasPerHead, scores, secondScoreRow + group * subs + sub));
                     max = Float8.max(max, tile(dot1, half1, sub, t, tokens, halfBlock, queryCount, causal,
                             scaling, keyTiles, keys1 + 8 * width8, biasWindows, biasBase, biasCentre, biasPerHead,
                             scores, scoreRow + (group + 1) * subs + sub));
@@ -235,7 +234,7 @@ public final class BlockScores {
         int live = Math.min(queryCount, 1) * Math.min(Math.max(keyHalf + 1, 0), 1)
                 * Math.min(Math.max(tokens - keyHalf * halfBlock, 0), 1);
         float cap = Scores.NONE * (1 - 2 * live);
-        Float8 caps = new Float8(cap, cap, cap, cap, cap, cap, cap, cap);
+        Float8 caps = Lanes.splat(cap);
         Float8 score = Float8.min(Float8.add(Float8.add(Float8.add(Float8.mult(dot, scaling),
                 biasWindows.get(biasBase + window)), keyTiles.get(masks)), causalMasks), caps);
         scores.set(scoreTile, score);

@@ -5,8 +5,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * Loop trip counts that kernels read from device memory rather than receive as parameters. TornadoVM 5.2 folds
  * every scalar parameter into the kernel as a constant; when that turns a short loop over Float8 values into a
- * fixed-trip loop (e.g. the 2 keys of a half-block at Nr = 4), its compiler fails with "Argument is not an array". A count loaded
- * from an IntArray keeps such a loop a loop.
+ * fixed-trip loop (e.g. the 2 keys of a half-block at Nr = 4), its compiler fails with "Argument is not an array".
+ * A count loaded from an IntArray keeps such a loop a loop.
  */
 public final class Bounds {
 

@@ -63,7 +63,7 @@ public final class Coarsen {
         int validChildren = (first > 0 ? 1 : 0) + (second > 0 ? 1 : 0);
         float mean = 1.0f / Math.max(1, validChildren);
         // broadcast Float8 weights: Float8 * float compiles to eight scalar products
-        Float8 meanWeight = new Float8(mean, mean, mean, mean, mean, mean, mean, mean);
+        Float8 meanWeight = Lanes.splat(mean);
         if (chunk < width8) {
             Float8 k0 = keys.get(child * width8 + chunk);
             Float8 k1 = keys.get((child + 1) * width8 + chunk);
@@ -71,8 +71,8 @@ public final class Coarsen {
             // the first child as q0 * 1 + q1 * 0: TornadoVM 5.2 cannot compile storing a loaded Float8 unchanged
             float first0 = queryMode == FIRST_CHILD ? 1.0f : mean;
             float second0 = queryMode == FIRST_CHILD ? 0.0f : mean;
-            Float8 firstWeight = new Float8(first0, first0, first0, first0, first0, first0, first0, first0);
-            Float8 secondWeight = new Float8(second0, second0, second0, second0, second0, second0, second0, second0);
+            Float8 firstWeight = Lanes.splat(first0);
+            Float8 secondWeight = Lanes.splat(second0);
             Float8 q0 = queries.get(child * width8 + chunk);
             Float8 q1 = queries.get((child + 1) * width8 + chunk);
             coarseQueries.set(parent * width8 + chunk,

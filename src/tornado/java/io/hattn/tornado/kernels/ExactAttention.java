@@ -29,7 +29,7 @@ public final class ExactAttention {
             int chunks = bounds.get(Bounds.WIDTH8);
             int valueChunks = bounds.get(Bounds.VALUE_WIDTH8);
             int tile = bounds.get(Bounds.TILE);
-            Float8 zero = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+            Float8 zero = Lanes.splat(0f);
             for (int c = 0; c < valueChunks; c++) {
                 out.set(row * valueWidth8 + c, zero);
             }
@@ -62,8 +62,7 @@ public final class ExactAttention {
                         }
                         denominator = denominator * rescale;
                         // broadcast Float8 factors: TornadoVM 5.2 compiles Float8 * float to eight scalar multiplies
-                        Float8 rescale8 = new Float8(rescale, rescale, rescale, rescale, rescale, rescale, rescale,
-                                rescale);
+                        Float8 rescale8 = Lanes.splat(rescale);
                         for (int c = 0; c < valueChunks; c++) {
                             out.set(row * valueWidth8 + c, Float8.mult(out.get(row * valueWidth8 + c), rescale8));
                         }
@@ -75,7 +74,7 @@ public final class ExactAttention {
                             }
                             denominator += weight;
                             int j = Math.min(tileStart + offset, length - 1);
-                            Float8 weight8 = new Float8(weight, weight, weight, weight, weight, weight, weight, weight);
+                            Float8 weight8 = Lanes.splat(weight);
                             for (int c = 0; c < valueChunks; c++) {
                                 out.set(row * valueWidth8 + c, Float8.add(out.get(row * valueWidth8 + c),
                                         Float8.mult(values.get((head * length + j) * valueWidth8 + c), weight8)));

@@ -32,11 +32,8 @@ public final class Exponentials {
                 TornadoMath.exp(shifted.getS5()), TornadoMath.exp(shifted.getS6()), TornadoMath.exp(shifted.getS7()));
         // 1 for a real score, 0 for no entry: s - REAL is about 1e38 for a real score and below -1e38 otherwise
         // (an empty row has max = NONE, so its exps are 1, not 0, without this)
-        Float8 entries = Float8.min(Float8.max(Float8.sub(scores, splat(Scores.REAL)), splat(0f)), splat(1f));
+        Float8 entries = Float8.min(Float8.max(Float8.sub(scores, Lanes.splat(Scores.REAL)), Lanes.splat(0f)),
+                Lanes.splat(1f));
         return Float8.mult(exps, entries);
-    }
-
-    private static Float8 splat(float value) {
-        return new Float8(value, value, value, value, value, value, value, value);
     }
 }

@@ -59,10 +59,8 @@ public final class Numerators {
             int secondTarget = target + secondRow - row;
             float firstMaximum = rowMax.get(target);
             float secondMaximum = rowMax.get(secondTarget);
-            Float8 firstMaxima = new Float8(firstMaximum, firstMaximum, firstMaximum, firstMaximum, firstMaximum,
-                    firstMaximum, firstMaximum, firstMaximum);
-            Float8 secondMaxima = new Float8(secondMaximum, secondMaximum, secondMaximum, secondMaximum,
-                    secondMaximum, secondMaximum, secondMaximum, secondMaximum);
+            Float8 firstMaxima = Lanes.splat(firstMaximum);
+            Float8 secondMaxima = Lanes.splat(secondMaximum);
             // the weights of three tiles of each row by lane index (a Float8 lane can only be named, not indexed)
             float[] weights = new float[48];
             for (int c = 0; c < chunks; c += 8) {
@@ -74,22 +72,22 @@ public final class Numerators {
                 int c5 = Math.min(c + 5, chunks - 1);
                 int c6 = Math.min(c + 6, chunks - 1);
                 int c7 = Math.min(c + 7, chunks - 1);
-                Float8 first0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second0 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second1 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second2 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first3 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second3 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first4 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second4 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first5 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second5 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first6 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second6 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 first7 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
-                Float8 second7 = new Float8(0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f);
+                Float8 first0 = Lanes.splat(0f);
+                Float8 second0 = Lanes.splat(0f);
+                Float8 first1 = Lanes.splat(0f);
+                Float8 second1 = Lanes.splat(0f);
+                Float8 first2 = Lanes.splat(0f);
+                Float8 second2 = Lanes.splat(0f);
+                Float8 first3 = Lanes.splat(0f);
+                Float8 second3 = Lanes.splat(0f);
+                Float8 first4 = Lanes.splat(0f);
+                Float8 second4 = Lanes.splat(0f);
+                Float8 first5 = Lanes.splat(0f);
+                Float8 second5 = Lanes.splat(0f);
+                Float8 first6 = Lanes.splat(0f);
+                Float8 second6 = Lanes.splat(0f);
+                Float8 first7 = Lanes.splat(0f);
+                Float8 second7 = Lanes.splat(0f);
                 float firstDenominator = 0f;
                 float secondDenominator = 0f;
                 // tiles three at a time: a row has 3 or 6 half-blocks of tiles
@@ -116,9 +114,8 @@ public final class Numerators {
                                 secondDenominator += secondP * keyCount;
                                 // broadcast Float8s: TornadoVM 5.2 compiles Float8 * float to eight scalar
                                 // multiplies
-                                Float8 broadcast = new Float8(p, p, p, p, p, p, p, p);
-                                Float8 secondBroadcast = new Float8(secondP, secondP, secondP, secondP, secondP,
-                                        secondP, secondP, secondP);
+                                Float8 broadcast = Lanes.splat(p);
+                                Float8 secondBroadcast = Lanes.splat(secondP);
                                 int value = (valueBase + key + j) * valueWidth8;
                                 Float8 value0 = values.get(value + c);
                                 first0 = Float8.add(first0, Float8.mult(value0, broadcast));

@@ -33,19 +33,18 @@ public final class Prolongation {
             int row = head * allRows + Levels.start(level, n) + t;
             float offset = rowOffsets.get(row);
             float own = Rebase.weight(rowMax.get(row), offset);
-            Float8 ownWeight = new Float8(own, own, own, own, own, own, own, own);
+            Float8 ownWeight = Lanes.splat(own);
             int parent = row;
             float inherited = 0f;
             if (level < levels - 1) {
                 parent = head * allRows + Levels.start(level + 1, n) + (t >> 1);
                 inherited = Rebase.weight(rowOffsets.get(parent), offset);
             }
-            Float8 parentWeight = new Float8(inherited, inherited, inherited, inherited, inherited, inherited,
-                    inherited, inherited);
+            Float8 parentWeight = Lanes.splat(inherited);
             // level 0 divides into the output; 0 for an invalid query row or one without entries
             float denominator = rowDenominators.get(row);
             float r = counts.get(row) > 0 && denominator > 0f ? 1.0f / denominator : 0f;
-            Float8 scale = new Float8(r, r, r, r, r, r, r, r);
+            Float8 scale = Lanes.splat(r);
             // the output of level 0, the numerators in place above it
             int target = level == 0 ? (head * length + t) * valueWidth8 : row * valueWidth8;
             // four 8-float chunks at a time (past the row's end a chunk repeats its last one: same value, same
