@@ -6,7 +6,7 @@ package io.hattn.attention;
  *   <li>{@code q}, {@code k}: [batch, heads, length, dim]; q is raw, scores are {@code scale * q.k}.</li>
  *   <li>{@code v}: [batch, heads, length, valueDim].</li>
  *   <li>{@code mask}: [batch, length], true = valid token, applying to queries and keys; null = all valid.</li>
- *   <li>{@code bias}: [heads, 4 Nr - 1] relative-position bias in coarse units (h-attention.md section 7);
+ *   <li>{@code bias}: [heads, 4 Nr - 1] relative-position bias in coarse units (docs/algorithm.md section 7);
  *       null = none.</li>
  * </ul>
  * The arrays are not copied; backends never write to them.

@@ -1,7 +1,7 @@
 package io.hattn.attention;
 
 /**
- * The sequential oracle: h-attention.md sections 1-7 evaluated literally in double precision. Every (query, key)
+ * The sequential oracle: docs/algorithm.md sections 1-7 evaluated literally in double precision. Every (query, key)
  * pair gets its H-similarity {@code s_ij = scale * qc[l][i_l] . kc[l][j_l] (+ bias)} at its level
  * {@code l = lev(i, j)}, then one ordinary softmax per row with the row's own maximum, summed over the fine
  * values. O(L^2 d) per head: a test oracle, not a fast path.

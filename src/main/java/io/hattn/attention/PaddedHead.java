@@ -2,7 +2,7 @@ package io.hattn.attention;
 
 /**
  * One head's inputs in double precision, padded to the hierarchy's length: padded and masked tokens are invalid
- * and hold zeros (h-attention.md section 3: "padded fine inputs are zero"). Used by the sequential references.
+ * and hold zeros (docs/algorithm.md section 3: "padded fine inputs are zero"). Used by the sequential references.
  */
 final class PaddedHead {
     final int length;

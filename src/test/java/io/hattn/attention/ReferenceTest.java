@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.hattn.testing.Tensors;
 import org.junit.jupiter.api.Test;
 
-/** The sequential references against h-attention.md itself, in double precision. */
+/** The sequential references against docs/algorithm.md itself, in double precision. */
 class ReferenceTest {
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Check 8 of h-attention.md section 10: the CPU backend against the oracle on {@link RandomCases}. */
+/** Check 8 of docs/algorithm.md section 10: the CPU backend against the oracle on {@link RandomCases}. */
 class CpuAgainstOracleTest {
 
     private static AttentionBackend cpu;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Check 9 of h-attention.md section 10: the outputs of Google's official implementation (flaxformer, float32)
+ * Check 9 of docs/algorithm.md section 10: the outputs of Google's official implementation (flaxformer, float32)
  * in ../shared/testdata/official-h-attention, nine cases, reproduced by every backend to 1e-5.
  */
 class OfficialOutputsTest {

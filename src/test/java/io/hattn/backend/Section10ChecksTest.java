@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The checks of h-attention.md section 10 that every implementation must pass, run on every backend that can
+ * The checks of docs/algorithm.md section 10 that every implementation must pass, run on every backend that can
  * run without an accelerator (the Jlama shape: all implementations against the same checks).
  */
 class Section10ChecksTest {
