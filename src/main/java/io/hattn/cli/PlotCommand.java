@@ -1,6 +1,7 @@
 package io.hattn.cli;
 
 import io.hattn.benchmark.ScalingPlot;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +26,18 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScalingPlot.fromCsv(inputs, title).save(out);
+        OutputFiles.requireWritable("--out", out);
+        ScalingPlot plot;
+        try {
+            plot = ScalingPlot.fromCsv(inputs, title);
+        } catch (IOException e) {
+            throw new BadInputException("RESULTS.csv: cannot read the results in " + inputs + " ("
+                    + BadInputException.reason(e) + ")", e);
+        } catch (RuntimeException e) {
+            throw new BadInputException("RESULTS.csv: " + inputs + " are not results of 'hattn bench --format csv' "
+                    + "or bench/run (" + e.getMessage() + ")", e);
+        }
+        OutputFiles.write("--out", out, plot::save);
         System.err.println("wrote " + out);
         return 0;
     }
