@@ -1,85 +1,47 @@
 package io.hattn.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hattn.attention.AttentionBackend;
-import io.hattn.attention.AttentionProblem;
-import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.Backends;
-import io.hattn.io.Npy;
-import io.hattn.io.NpyArray;
-import io.hattn.testing.Tolerance;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.hattn.testing.OfficialCases;
+import io.hattn.testing.OfficialCases.Case;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Check 9 of h-attention.md section 10: the outputs of Google's official implementation (flaxformer, float32)
- * in ../shared/testdata/official-h-attention, nine cases, reproduced by every backend to 1e-5.
+ * Check 9 of docs/algorithm.md section 10: the outputs of Google's official implementation (flaxformer, float32,
+ * no bias), nine cases in src/test/resources/official-h-attention (provenance in the README there), reproduced by
+ * every default-tier backend. Missing or fewer cases fail the build.
  */
 class OfficialOutputsTest {
 
-    /** The data's README: the official code agrees with the literal definition to 3.1e-7; expect ~1e-5. */
-    private static final Tolerance OFFICIAL = Tolerance.of(1e-5, 1e-5, 1e-5);
-    private static final Pattern NAME = Pattern.compile("(enc|dec)-.*-Nr(\\d+)");
+    /**
+     * Max-abs ceilings, about twice the worst error measured over the nine cases. Measured: sequential 3.58e-7
+     * (dec-masked-B2-L128-H2-d8-Nr8, dec-L1024-H1-d64-Nr16); cpu 5.36e-7 (dec-masked-B2-L128-H2-d8-Nr8), the same
+     * with narrow tiles and with the scalar bodies. The official code itself lies up to 3.4e-7 from a float64
+     * evaluation of the definition (cases.json), so most of the oracle's figure is the official code's rounding.
+     */
+    private static final Map<String, Double> MAX_ABS = Map.of(
+            "sequential", 7e-7,
+            "cpu", 1.1e-6);
 
-    static Path dataDirectory() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (; dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("shared/testdata/official-h-attention"),
-                    dir.resolve("../shared/testdata/official-h-attention"))) {
-                if (Files.isDirectory(candidate)) {
-                    return candidate.normalize();
-                }
-            }
-        }
-        return null;
-    }
-
-    static Stream<Arguments> cases() throws IOException {
-        Path dir = dataDirectory();
-        Assumptions.assumeTrue(dir != null,
-                "SKIPPED: ../shared/testdata/official-h-attention not found beside the checkout");
-        List<String> names;
-        try (Stream<Path> files = Files.list(dir)) {
-            names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".q.npy"))
-                    .map(n -> n.substring(0, n.length() - ".q.npy".length())).sorted().toList();
-        }
-        assertEquals(9, names.size(), "the official data set has nine cases");
-        return names.stream().flatMap(name -> Stream.of("sequential", "cpu").map(b -> Arguments.of(name, b)));
+    static Stream<Arguments> cases() throws Exception {
+        return OfficialCases.load("official-h-attention", 9, false).stream()
+                .flatMap(c -> MAX_ABS.keySet().stream().sorted().map(b -> Arguments.of(c, b)));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
-    void reproducesTheOfficialOutput(String name, String backendName) throws Exception {
-        Path dir = dataDirectory();
-        Matcher matcher = NAME.matcher(name);
-        assertTrue(matcher.matches(), "case name " + name);
-        NpyArray q = Npy.read(dir.resolve(name + ".q.npy"));
-        NpyArray k = Npy.read(dir.resolve(name + ".k.npy"));
-        NpyArray v = Npy.read(dir.resolve(name + ".v.npy"));
-        NpyArray mask = Npy.read(dir.resolve(name + ".mask.npy"));
-        NpyArray expected = Npy.read(dir.resolve(name + ".out.npy"));
-        int[] shape = q.shape();
-        AttentionSpec spec = new AttentionSpec(shape[0], shape[1], shape[2], shape[3], v.dim(3),
-                Integer.parseInt(matcher.group(2)), matcher.group(1).equals("dec"),
-                AttentionSpec.defaultScale(shape[3]));
-        boolean[] valid = new boolean[mask.data().length];
-        for (int i = 0; i < valid.length; i++) {
-            valid[i] = mask.data()[i] != 0f;
-        }
-        AttentionProblem problem = new AttentionProblem(spec, q.data(), k.data(), v.data(), valid, null);
+    void reproducesTheOfficialOutput(Case officialCase, String backendName) {
         try (AttentionBackend backend = Backends.open(backendName, null)) {
-            OFFICIAL.assertClose(name, expected.data(), backend.hierarchical(problem));
+            float[] actual = backend.hierarchical(officialCase.problem());
+            double error = OfficialCases.maxAbsError(officialCase.expected(), actual);
+            assertTrue(error <= MAX_ABS.get(backendName), String.format("%s on %s: max |diff| %.3g > %.2g",
+                    officialCase.name(), backendName, error, MAX_ABS.get(backendName)));
         }
     }
 }
