@@ -10,6 +10,11 @@ final class Scratch {
         return buffer.length >= size ? buffer : new float[size];
     }
 
+    /** A buffer of exactly {@code size}, for APIs that take whole arrays (the attention problem's tensors). */
+    static float[] exactly(float[] buffer, int size) {
+        return buffer.length == size ? buffer : new float[size];
+    }
+
     /** A zeroed buffer of at least {@code size} (gradients accumulate, so they start from zero). */
     static float[] zeroed(float[] buffer, int size) {
         float[] result = atLeast(buffer, size);
