@@ -21,7 +21,7 @@ class LayerGradientTest {
     private static final double RTOL = 2e-3;
     private static final double ATOL = 2e-4;
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
-    private static final MatrixProducts PRODUCTS = new MatrixProducts(POOL);
+    private static final MatrixProducts PRODUCTS = MatrixProducts.create(POOL);
 
     @AfterAll
     static void close() {

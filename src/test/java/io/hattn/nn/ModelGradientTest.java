@@ -19,7 +19,7 @@ class ModelGradientTest {
     private static final double RTOL = 2e-3;
     private static final double ATOL = 2e-4;
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
-    private static final MatrixProducts PRODUCTS = new MatrixProducts(POOL);
+    private static final MatrixProducts PRODUCTS = MatrixProducts.create(POOL);
     private static final AttentionBackend ORACLE = new OracleAttention();
 
     @AfterAll
