@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Batches of examples of similar length, each padded only to its longest example rounded up to {@code Nr * 2^k}
- * (the padded length of {@link HierarchyShape}, the length hierarchical attention pads to anyway).
+ * (the padded length of {@link HierarchyShape}, the length hierarchical attention pads to anyway), or with
+ * {@link Padding#BLOCK_MULTIPLE} only to a multiple of Nr.
  *
  * <p>Training order ({@link #next}): every epoch shuffles the examples, cuts the shuffled list into pools of
  * {@code poolBatches} batches, sorts each pool by length, cuts it into batches and shuffles the order of all
@@ -23,11 +24,33 @@ public final class LengthBatcher {
     /** Batches per sorting pool: large enough for batches of nearly equal length, small enough to mix. */
     public static final int DEFAULT_POOL_BATCHES = 50;
 
+    /** How far a batch is padded beyond its longest example. */
+    public enum Padding {
+        /** To {@code Nr * 2^k >= 2 Nr}: the length hierarchical attention works on (it pads to it anyway). */
+        POWER_OF_TWO_BLOCKS,
+        /** To a multiple of Nr only (at least 2 Nr): less padding for the other layers; attention pads further. */
+        BLOCK_MULTIPLE;
+
+        /** The padded length for a longest example of {@code longest} tokens and block size {@code block}. */
+        public int length(int longest, int block) {
+            requireBlock(block);
+            if (longest < 1) {
+                throw new IllegalArgumentException("longest must be >= 1, got " + longest);
+            }
+            if (this == BLOCK_MULTIPLE) {
+                long blocks = Math.max(2, (longest + (long) block - 1) / block);
+                return Math.toIntExact(blocks * block);
+            }
+            return HierarchyShape.of(longest, block).paddedLength();
+        }
+    }
+
     private final List<Example> examples;
     private final int batchSize;
     private final int block;
     private final long seed;
     private final int poolBatches;
+    private final Padding padding;
     private final int batchesPerEpoch;
 
     private long epoch = -1;
@@ -35,13 +58,15 @@ public final class LengthBatcher {
     private BatchPosition position = BatchPosition.START;
 
     public LengthBatcher(List<Example> examples, int batchSize, int block, long seed) {
-        this(examples, batchSize, block, seed, DEFAULT_POOL_BATCHES);
+        this(examples, batchSize, block, seed, DEFAULT_POOL_BATCHES, Padding.POWER_OF_TWO_BLOCKS);
     }
 
     /**
-     * @param block Nr of the attention: every batch's length is {@code Nr * 2^k >= 2 Nr}
+     * @param block Nr of the attention: every batch's length is {@code padding.length(longest, Nr)}
+     * @param poolBatches batches per sorting pool ({@link #DEFAULT_POOL_BATCHES})
      */
-    public LengthBatcher(List<Example> examples, int batchSize, int block, long seed, int poolBatches) {
+    public LengthBatcher(List<Example> examples, int batchSize, int block, long seed, int poolBatches,
+                         Padding padding) {
         if (examples == null || examples.isEmpty()) {
             throw new IllegalArgumentException("examples must not be empty");
         }
@@ -57,17 +82,17 @@ public final class LengthBatcher {
         this.batchSize = batchSize;
         this.block = block;
         this.seed = seed;
+        if (padding == null) {
+            throw new IllegalArgumentException("padding must not be null");
+        }
         this.poolBatches = poolBatches;
+        this.padding = padding;
         this.batchesPerEpoch = examples.size() / batchSize;
     }
 
     /** The padded length of a batch whose longest example has {@code longest} tokens: {@code Nr * 2^k >= 2 Nr}. */
     public static int paddedLength(int longest, int block) {
-        requireBlock(block);
-        if (longest < 1) {
-            throw new IllegalArgumentException("longest must be >= 1, got " + longest);
-        }
-        return HierarchyShape.of(longest, block).paddedLength();
+        return Padding.POWER_OF_TWO_BLOCKS.length(longest, block);
     }
 
     public int batchesPerEpoch() {
@@ -105,11 +130,15 @@ public final class LengthBatcher {
         }
         int[] members = plan(e)[(int) b];
         position = new BatchPosition(e, b + 1);
-        return assemble(examples, members, block);
+        return assemble(examples, members, padding.length(longest(examples, members), block));
     }
 
     /** Every example once, sorted by length (stable), in batches of {@code batchSize}, the last one smaller. */
     public static List<Batch> evaluationBatches(List<Example> examples, int batchSize, int block) {
+        return evaluationBatches(examples, batchSize, block, Padding.POWER_OF_TWO_BLOCKS);
+    }
+
+    public static List<Batch> evaluationBatches(List<Example> examples, int batchSize, int block, Padding padding) {
         if (examples == null || examples.isEmpty()) {
             throw new IllegalArgumentException("examples must not be empty");
         }
@@ -117,11 +146,14 @@ public final class LengthBatcher {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         requireBlock(block);
+        if (padding == null) {
+            throw new IllegalArgumentException("padding must not be null");
+        }
         int[] order = sortedByLength(examples, identity(examples.size()));
         List<Batch> batches = new ArrayList<>();
         for (int start = 0; start < order.length; start += batchSize) {
-            batches.add(assemble(examples, Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize)),
-                    block));
+            int[] members = Arrays.copyOfRange(order, start, Math.min(order.length, start + batchSize));
+            batches.add(assemble(examples, members, padding.length(longest(examples, members), block)));
         }
         return batches;
     }
@@ -155,13 +187,16 @@ public final class LengthBatcher {
         return batches;
     }
 
-    private static Batch assemble(List<Example> examples, int[] members, int block) {
-        int size = members.length;
+    private static int longest(List<Example> examples, int[] members) {
         int longest = 0;
         for (int index : members) {
             longest = Math.max(longest, examples.get(index).length());
         }
-        int length = paddedLength(longest, block);
+        return longest;
+    }
+
+    private static Batch assemble(List<Example> examples, int[] members, int length) {
+        int size = members.length;
         long cells = (long) size * length;
         if (cells > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a batch of " + size + " x " + length + " tokens is too large");

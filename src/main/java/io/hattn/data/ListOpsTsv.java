@@ -68,7 +68,8 @@ public final class ListOpsTsv {
     }
 
     public static List<Example> read(Path file) throws IOException, MalformedDataException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder()), 1 << 16)) {
             return read(reader, file.toString());
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new MalformedDataException(file.toString(), 0, "not a text file (invalid UTF-8)");
@@ -148,7 +149,7 @@ public final class ListOpsTsv {
                     }
                     id = -1;
                 } else {
-                    id = ListOpsVocabulary.id(line.substring(i, end));
+                    id = idOf(line, i, end);
                     if (id < 0) {
                         throw new MalformedDataException(name, lineNumber, "unknown token '"
                                 + abbreviate(line.substring(i, end)) + "' at character " + (i + 1)
@@ -178,6 +179,23 @@ public final class ListOpsTsv {
             }
             return Example.owning(expression, target.charAt(0) - '0');
         }
+    }
+
+    /** The id of the token {@code line[start, end)}, without making a string of it (rows are long); -1 if none. */
+    private static int idOf(String line, int start, int end) {
+        char c = line.charAt(start);
+        if (end - start == 1) {
+            return c >= '0' && c <= '9' ? ListOpsVocabulary.DIGIT_0 + c - '0' : c == ']' ? ListOpsVocabulary.END : -1;
+        }
+        if (c == '[') {
+            for (int id = ListOpsVocabulary.MIN; id <= ListOpsVocabulary.SM; id++) {
+                String token = ListOpsVocabulary.token(id);
+                if (token.length() == end - start && line.startsWith(token, start)) {
+                    return id;
+                }
+            }
+        }
+        return -1;
     }
 
     private static String abbreviate(String text) {

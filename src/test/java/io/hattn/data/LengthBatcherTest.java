@@ -66,6 +66,25 @@ class LengthBatcherTest {
     }
 
     @Test
+    void blockMultiplePaddingPadsOnlyToTheNextBlock() {
+        assertEquals(1008, LengthBatcher.Padding.BLOCK_MULTIPLE.length(1000, 16));
+        assertEquals(32, LengthBatcher.Padding.BLOCK_MULTIPLE.length(3, 16), "at least two blocks");
+        assertEquals(1024, LengthBatcher.Padding.POWER_OF_TWO_BLOCKS.length(1000, 16));
+        LengthBatcher batcher = new LengthBatcher(EXAMPLES, 8, 16, 1, 50, LengthBatcher.Padding.BLOCK_MULTIPLE);
+        LengthBatcher powers = new LengthBatcher(EXAMPLES, 8, 16, 1);
+        for (int n = 0; n < 20; n++) {
+            Batch batch = batcher.next();
+            Batch same = powers.next();
+            assertArrayEquals(same.examples(), batch.examples(), "padding changes lengths, not the order");
+            int longest = Arrays.stream(batch.lengths()).max().orElseThrow();
+            assertEquals(LengthBatcher.Padding.BLOCK_MULTIPLE.length(longest, 16), batch.length());
+        }
+        Batch single = LengthBatcher.evaluationBatches(EXAMPLES.subList(0, 1), 4, 16,
+                LengthBatcher.Padding.BLOCK_MULTIPLE).get(0);
+        assertEquals(LengthBatcher.Padding.BLOCK_MULTIPLE.length(EXAMPLES.get(0).length(), 16), single.length());
+    }
+
+    @Test
     void bucketingKeepsPaddingSmall() {
         LengthBatcher batcher = new LengthBatcher(EXAMPLES, 8, 2, 1);
         long valid = 0;

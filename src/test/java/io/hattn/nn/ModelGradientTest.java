@@ -1,6 +1,7 @@
 package io.hattn.nn;
 
 import io.hattn.attention.AttentionBackend;
+import io.hattn.testing.OracleAttention;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.DoubleSupplier;

@@ -1,4 +1,4 @@
-package io.hattn.nn;
+package io.hattn.testing;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionGradients;
@@ -13,7 +13,7 @@ import io.hattn.attention.SavedForward;
  * The double-precision references as an attention backend with a backward, so that the layers above attention
  * are checked against finite differences without float32 attention noise, and independently of any fast path.
  */
-final class OracleAttention implements AttentionBackend {
+public final class OracleAttention implements AttentionBackend {
 
     @Override
     public String name() {
