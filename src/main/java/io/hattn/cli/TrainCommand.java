@@ -187,8 +187,16 @@ final class TrainCommand implements Callable<Integer> {
                     + "attention on %s, products %s%n", describe(config), model.parameters().size(), train.size(),
                     validation.size(), backend.describe(), products.describe());
             LengthBatcher batches = new LengthBatcher(train, batch, block, seed);
-            TrainingState end = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics,
-                    progress).run(start);
+            TrainingState end;
+            try {
+                end = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics, progress)
+                        .run(start);
+            } catch (ArithmeticException e) {
+                // the run diverged: its last checkpoint and metrics stay as they were written
+                progress.println("hattn train: " + e.getMessage() + "; the last checkpoint in " + out
+                        + " is intact");
+                return 1;
+            }
             MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
             progress.printf(Locale.ROOT, "hattn train: step %d, train loss %.4f, validation accuracy %.4f, %.0f "
                     + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),

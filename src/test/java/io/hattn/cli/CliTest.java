@@ -16,7 +16,6 @@ import io.hattn.io.NpyArray;
 import io.hattn.testing.Tensors;
 import io.hattn.testing.Tolerance;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a user meets it: results, exit codes, messages, and no output left by a failure. */
 class CliTest {
@@ -36,16 +34,12 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CliRun cli = new CliRun();
+    private final StringWriter out = cli.out;
+    private final StringWriter err = cli.err;
 
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine commandLine = Main.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return cli.run(args);
     }
 
     private Path write(String name, int[] shape, float[] data) throws IOException {
@@ -116,12 +110,7 @@ class CliTest {
 
     /** Exit 2, a message naming the option, no stack trace, and no output file (or temporary) left behind. */
     private void assertBadInput(String expectedInMessage, String... args) {
-        int code = run(args);
-        assertEquals(Main.BAD_INPUT, code, "exit code for " + String.join(" ", args) + "; stderr: " + err);
-        assertTrue(err.toString().contains(expectedInMessage),
-                "message should contain '" + expectedInMessage + "': " + err);
-        assertFalse(err.toString().contains("\tat ") || err.toString().contains("Exception"),
-                "no stack trace: " + err);
+        cli.assertBadInput(expectedInMessage, args);
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().matches(".*(out|\\.tmp).*")),
                     "no output or temporary file left behind");
