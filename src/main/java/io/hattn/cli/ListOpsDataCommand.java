@@ -89,9 +89,10 @@ final class ListOpsDataCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A bar on stderr; a fixed width, because asking the terminal loads a native library that JDK 25 warns about. */
     private static ProgressBar bar(String task, long total) {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err, 100))
                 .setUpdateIntervalMillis(500).continuousUpdate().build();
     }
 

@@ -52,7 +52,7 @@ class ListOpsTsvTest {
     @Test
     void readsLraRowsWithAnyLineEnd() throws Exception {
         String rows = "( ( ( [MAX 2 ) ( ( ( [MIN 9 ) 4 ) ] ) ) ] )\t4\n( ( ( ( [SM 2 ) 6 ) 5 ) ] )\t3\n";
-        for (String end : new String[] {"\n", "\r\n"}) {
+        for (String end : new String[] {"\n", "\r\n", "\r"}) {
             String text = ("Source\tTarget\n" + rows).replace("\n", end);
             List<Example> examples = ListOpsTsv.read(new BufferedReader(new StringReader(text)), "x.tsv");
             assertEquals(2, examples.size());
