@@ -1,6 +1,8 @@
 package io.hattn.cli;
 
+import io.hattn.data.MalformedDataException;
 import io.hattn.io.NpyFormatException;
+import io.hattn.io.SafeTensorsFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +45,8 @@ public final class Main implements Runnable {
     private static int handle(Exception error, CommandLine command, CommandLine.ParseResult parsed)
             throws Exception {
         if (error instanceof IllegalArgumentException || error instanceof BadInputException
-                || error instanceof NpyFormatException) {
+                || error instanceof NpyFormatException || error instanceof MalformedDataException
+                || error instanceof SafeTensorsFormatException) {
             PrintWriter err = command.getErr();
             err.println("hattn " + command.getCommandName() + ": " + error.getMessage());
             err.flush();

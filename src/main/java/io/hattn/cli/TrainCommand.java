@@ -186,7 +186,9 @@ final class TrainCommand implements Callable<Integer> {
             progress.printf(Locale.ROOT, "hattn train: %s, %d parameters, %d training / %d validation examples; "
                     + "attention on %s, products %s%n", describe(config), model.parameters().size(), train.size(),
                     validation.size(), backend.describe(), products.describe());
-            LengthBatcher batches = new LengthBatcher(train, batch, block, seed);
+            // padded to a multiple of Nr only: the linear layers skip most padding, attention pads inside
+            LengthBatcher batches = new LengthBatcher(train, batch, block, seed, LengthBatcher.DEFAULT_POOL_BATCHES,
+                    LengthBatcher.Padding.BLOCK_MULTIPLE);
             TrainingState end;
             try {
                 end = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics, progress)
