@@ -40,6 +40,10 @@ final class AttendCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "Exact softmax attention instead of the hierarchy.")
     boolean exact;
 
+    @Option(names = "--streaming", description = "With --causal: compute the output token by token through the "
+            + "decoding state (logarithmic cache), as a decoder would; the same output as --causal.")
+    boolean streaming;
+
     @Option(names = "--scale", paramLabel = "S", description = "Score scale (default 1/sqrt(d)).")
     Float scale;
 
@@ -55,13 +59,14 @@ final class AttendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StreamingOption.requireCombination(streaming, causal, exact, backendOptions.backend);
         NpyArray queries = AttendInputs.read("--q", q);
         AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.read("--k", k),
                 AttendInputs.read("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block, causal,
                 scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
-        try (AttentionBackend backend = backendOptions.open()) {
+        try (AttentionBackend backend = streaming ? StreamingOption.open() : backendOptions.open()) {
             long start = System.nanoTime();
             float[] result = exact ? backend.exact(problem) : backend.hierarchical(problem);
             double millis = (System.nanoTime() - start) / 1e6;

@@ -89,6 +89,20 @@ public final class DecodeSession implements AutoCloseable {
         return bytes;
     }
 
+    /** Marks every head (see {@link HeadDecoder#mark}). */
+    public void mark() {
+        for (HeadDecoder decoder : decoders) {
+            decoder.mark();
+        }
+    }
+
+    /** Rewinds every head to its mark. */
+    public void rewind() {
+        for (HeadDecoder decoder : decoders) {
+            decoder.rewind();
+        }
+    }
+
     /** One step: a token for every head; {@code valid} is [batch] (null: all valid). */
     public void append(float[] q, float[] k, float[] v, boolean[] valid, float[] out) {
         int dim = decoders[0].dim();

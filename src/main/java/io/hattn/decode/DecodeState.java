@@ -46,6 +46,8 @@ public final class DecodeState implements HeadDecoder {
     private final float[] levelZeroScores;
     private final float[] coarseScores;
     private int position;
+    private List<Level> marked = List.of();
+    private int markedPosition;
 
     /**
      * @param block    Nr, even and >= 2
@@ -181,6 +183,36 @@ public final class DecodeState implements HeadDecoder {
         position = t + 1;
     }
 
+    /** Copies every level aside (O(state) bytes, allocated here only). */
+    @Override
+    public void mark() {
+        List<Level> copies = new ArrayList<>(levels.size());
+        for (Level level : levels) {
+            Level copy = new Level();
+            copy.copyFrom(level);
+            copies.add(copy);
+        }
+        marked = copies;
+        markedPosition = position;
+    }
+
+    @Override
+    public void rewind() {
+        while (levels.size() > Math.max(1, marked.size())) {
+            levels.remove(levels.size() - 1);
+        }
+        if (marked.isEmpty()) {
+            levels.set(0, new Level());
+        }
+        for (int level = 0; level < marked.size(); level++) {
+            if (level == levels.size()) {
+                levels.add(new Level());
+            }
+            levels.get(level).copyFrom(marked.get(level));
+        }
+        position = markedPosition;
+    }
+
     /** Level 0 (about 1.5 Nr rows) plus the coarse summaries, amortised (under Nr rows), plus combining. */
     @Override
     public long workOfNextToken() {
@@ -189,7 +221,7 @@ public final class DecodeState implements HeadDecoder {
 
     /**
      * Bytes of the arrays this state holds (payload plus a 16-byte header each) and of its fields: what the
-     * memory bound O(Nr (d + dv) log L) counts.
+     * memory bound O(Nr (d + dv) log L) counts. A {@link #mark} holds a second copy, not counted here.
      */
     @Override
     public long stateBytes() {
@@ -345,6 +377,17 @@ public final class DecodeState implements HeadDecoder {
         int summaryGroup = -1;
         float summaryMax;
         float summaryDenominator;
+
+        void copyFrom(Level other) {
+            System.arraycopy(other.keys, 0, keys, 0, keys.length);
+            System.arraycopy(other.values, 0, values, 0, values.length);
+            System.arraycopy(other.weights, 0, weights, 0, weights.length);
+            System.arraycopy(other.sampledQuery, 0, sampledQuery, 0, sampledQuery.length);
+            System.arraycopy(other.summaryNumerator, 0, summaryNumerator, 0, summaryNumerator.length);
+            summaryGroup = other.summaryGroup;
+            summaryMax = other.summaryMax;
+            summaryDenominator = other.summaryDenominator;
+        }
 
         long bytes() {
             return 32 + arrayBytes(keys.length) + arrayBytes(values.length) + arrayBytes(weights.length)

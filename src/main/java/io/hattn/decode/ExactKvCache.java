@@ -22,6 +22,7 @@ public final class ExactKvCache implements HeadDecoder {
     private final boolean[] valid;
     private final float[] tileScores = new float[KEY_TILE];
     private int position;
+    private int markedPosition;
 
     /** A cache for up to {@code capacity} tokens, allocated whole up front (as a serving system would). */
     public ExactKvCache(int dim, int valueDim, float scale, int capacity) {
@@ -110,6 +111,18 @@ public final class ExactKvCache implements HeadDecoder {
         }
         valid[position] = isValid;
         position++;
+    }
+
+    /** Remembers the position; the cached rows before it are never written again until a rewind. */
+    @Override
+    public void mark() {
+        markedPosition = position;
+    }
+
+    /** Drops the tokens after the mark (their rows are overwritten by the next appends). */
+    @Override
+    public void rewind() {
+        position = markedPosition;
     }
 
     /**

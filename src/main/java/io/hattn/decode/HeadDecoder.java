@@ -25,6 +25,15 @@ public interface HeadDecoder {
     /** Appends position t without computing its output (prefill); the state is as after {@link #append}. */
     void absorb(float[] q, int qOffset, float[] k, int kOffset, float[] v, int vOffset, boolean valid);
 
+    /**
+     * Remembers the current state, so that {@link #rewind} can return to it: to try tokens and take them back
+     * (speculative decoding), or to time tokens at one position again and again.
+     */
+    void mark();
+
+    /** Returns to the state of the last {@link #mark} (the start when there was none). */
+    void rewind();
+
     /** Bytes of the arrays the state holds (payload and headers). */
     long stateBytes();
 

@@ -213,6 +213,33 @@ class DecodeStateTest {
         assertEquals(bytesAt[20], state.stateBytes(), "appending at 2^20 allocates nothing new");
     }
 
+    /** Tokens after a mark are taken back by rewind, also across the creation of a new level (at 128 here). */
+    @Test
+    void rewindReturnsToTheMarkedState() {
+        int dim = 3;
+        float[] q = Tensors.gaussian(300 * dim, 51);
+        float[] k = Tensors.gaussian(300 * dim, 52);
+        float[] v = Tensors.gaussian(300 * dim, 53);
+        for (HeadDecoder decoder : new HeadDecoder[] {new DecodeState(2, dim, dim, 1f, null),
+            new ExactKvCache(dim, dim, 1f, 300)}) {
+            float[] first = new float[100 * dim];
+            float[] again = new float[100 * dim];
+            for (int t = 0; t < 100; t++) {
+                decoder.absorb(q, t * dim, k, t * dim, v, t * dim, true);
+            }
+            decoder.mark();
+            for (int t = 100; t < 200; t++) {
+                decoder.append(q, t * dim, k, t * dim, v, t * dim, true, first, (t - 100) * dim);
+            }
+            decoder.rewind();
+            assertEquals(100, decoder.position());
+            for (int t = 100; t < 200; t++) {
+                decoder.append(q, t * dim, k, t * dim, v, t * dim, true, again, (t - 100) * dim);
+            }
+            assertArrayEquals(first, again, decoder.getClass().getSimpleName());
+        }
+    }
+
     @Test
     void argumentsAreValidatedWithTheirNames() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new DecodeState(3, 4, 4, 1f, null))

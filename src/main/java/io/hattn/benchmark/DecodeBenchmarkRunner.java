@@ -1,0 +1,149 @@
+package io.hattn.benchmark;
+
+import io.hattn.attention.AttentionSpec;
+import io.hattn.decode.DecodeSession;
+import io.hattn.decode.ExactKvCache;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Per-token decode time at position L of the hierarchical decoding state against exact attention with a KV
+ * cache, both through a {@link DecodeSession} (the same kernels, the same thread policy). The hierarchical state
+ * is prefilled by absorbing L random tokens (no outputs; under a second at 1M); the exact cache is filled with
+ * random keys and values directly. Both are then marked, and every repeat rewinds to L and times the same
+ * appended tokens, so all figures are at positions [L, L + tokens).
+ */
+public final class DecodeBenchmarkRunner {
+
+    /** Distinct random token inputs, cycled: enough that no cache line pattern repeats within a window. */
+    private static final int POOL_TOKENS = 512;
+    /** Target time of one timed window of exact attention, which sets its token count. */
+    private static final double EXACT_WINDOW_SECONDS = 0.25;
+
+    private final DecodeBenchmarkSettings settings;
+    private final PrintStream progress;
+    private final float scale;
+    private final float[] pool;
+    /** Keeps the outputs observable, so the JIT cannot drop the work. */
+    private float blackhole;
+
+    public DecodeBenchmarkRunner(DecodeBenchmarkSettings settings, PrintStream progress) {
+        this.settings = settings;
+        this.progress = progress;
+        this.scale = AttentionSpec.defaultScale(settings.dim());
+        int stepFloats = settings.heads() * settings.dim();
+        this.pool = RandomInputs.fill(POOL_TOKENS * stepFloats + 2 * stepFloats, settings.seed());
+    }
+
+    /** The device words of every result: the decoding state runs on the CPU through the session. */
+    public static String device(int threads) {
+        return "Java " + Runtime.version().feature() + " " + kernelWords() + ", up to " + threads + " threads, "
+                + System.getProperty("os.arch");
+    }
+
+    private static String kernelWords() {
+        return "false".equalsIgnoreCase(System.getProperty("hattn.simd", "true")) ? "scalar (hattn.simd=false)"
+                : "Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit";
+    }
+
+    public List<DecodeBenchmarkResult> run() {
+        int warmup = Math.min(4096, Arrays.stream(settings.lengths()).max().getAsInt());
+        progress.println("warming up (hierarchical and exact at L = " + warmup + ")");
+        hierarchical(warmup, 2048, 3);
+        exact(warmup, 64, 3);
+        List<DecodeBenchmarkResult> results = new ArrayList<>();
+        for (int length : settings.lengths()) {
+            String load = loadAverage();
+            int tokens = Math.max(1, Math.min(settings.tokens(), Math.max(64, length / 4)));
+            progress.printf("L = %d: hierarchical, %d tokens x %d repeats (load %s)%n", length, tokens,
+                    settings.repeats(), load);
+            double[] hier = hierarchical(length, tokens, settings.repeats());
+            progress.printf("L = %d: hierarchical %.2f us/token; exact with a KV cache%n", length, hier[0]);
+            double[] exact = exact(length, tokens, settings.repeats());
+            progress.printf("L = %d: exact %.1f us/token (%d tokens per repeat)%n", length, exact[0], (int) exact[2]);
+            results.add(new DecodeBenchmarkResult(length, settings.heads(), settings.dim(), settings.block(), hier[0],
+                    exact[0], (long) hier[1], (long) exact[1], tokens, (int) exact[2], settings.repeats(), load));
+        }
+        return results;
+    }
+
+    /** {median us per token, state bytes, tokens per repeat}. */
+    private double[] hierarchical(int length, int tokens, int repeats) {
+        try (DecodeSession session = DecodeSession.hierarchical(1, settings.heads(), settings.dim(), settings.dim(),
+                settings.block(), scale, null, settings.threads())) {
+            int dim = settings.dim();
+            for (int t = 0; t < length; t++) {
+                int step = (t % POOL_TOKENS) * settings.heads() * dim;
+                for (int h = 0; h < settings.heads(); h++) {
+                    int row = step + h * dim;
+                    session.decoder(0, h).absorb(pool, row, pool, row + dim, pool, row + 2 * dim, true);
+                }
+            }
+            return time(session, tokens, repeats);
+        }
+    }
+
+    private double[] exact(int length, int tokens, int repeats) {
+        try (DecodeSession session = DecodeSession.exact(1, settings.heads(), settings.dim(), settings.dim(), scale,
+                length + tokens, settings.threads())) {
+            IntStream.range(0, settings.heads()).parallel().forEach(h ->
+                    ((ExactKvCache) session.decoder(0, h)).prefillRandom(length, settings.seed() + 31L * h));
+            session.mark();
+            long start = System.nanoTime();
+            appendTokens(session, 1);
+            double oneToken = (System.nanoTime() - start) / 1e9;
+            session.rewind();
+            int exactTokens = (int) Math.max(1, Math.min(tokens, Math.ceil(EXACT_WINDOW_SECONDS / oneToken)));
+            return time(session, exactTokens, repeats);
+        }
+    }
+
+    /** Marks the session, then one untimed and {@code repeats} timed windows of tokens, each from the mark. */
+    private double[] time(DecodeSession session, int tokens, int repeats) {
+        session.mark();
+        double[] micros = new double[repeats];
+        appendTokens(session, tokens);
+        for (int r = 0; r < repeats; r++) {
+            session.rewind();
+            long start = System.nanoTime();
+            appendTokens(session, tokens);
+            micros[r] = (System.nanoTime() - start) / 1e3 / tokens;
+        }
+        long bytes = session.stateBytes();
+        session.rewind();
+        Arrays.sort(micros);
+        return new double[] {micros[repeats / 2], bytes, tokens};
+    }
+
+    private void appendTokens(DecodeSession session, int tokens) {
+        int stepFloats = settings.heads() * settings.dim();
+        float[] q = new float[stepFloats];
+        float[] k = new float[stepFloats];
+        float[] v = new float[stepFloats];
+        float[] out = new float[stepFloats];
+        for (int i = 0; i < tokens; i++) {
+            int step = (i * 7 % POOL_TOKENS) * stepFloats;
+            System.arraycopy(pool, step, q, 0, stepFloats);
+            System.arraycopy(pool, step + stepFloats / 2, k, 0, stepFloats);
+            System.arraycopy(pool, step + stepFloats, v, 0, stepFloats);
+            session.append(q, k, v, null, out);
+        }
+        blackhole += out[0];
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux), to read noisy figures by; "?" elsewhere. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+}
