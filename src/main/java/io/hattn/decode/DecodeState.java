@@ -26,11 +26,12 @@ import java.util.List;
  * <p>Far-field scores are constant over each 2^l x 2^l sub-block (section 4): at level l every row of the group
  * [g 2^l, (g + 1) 2^l) has the same coarse query q[g 2^l] and the same keys. So each level keeps a summary of its
  * part of the row for the current group: its own maximum m_l, denominator D_l = sum w exp(s - m_l) and numerator
- * N_l = sum exp(s - m_l) Vc, recomputed once per group (every 2^l tokens). A row combines them with its maximum
- * over all levels c = max(m_0, m_1, ...) (section 5) as exp(m_l - c) N_l and exp(m_l - c) D_l: since
- * exp(s - c) = exp(s - m_l) exp(m_l - c), that is exactly one softmax with the offset c, both factors at most 1,
- * and not the per-level re-weighting section 5 forbids. Amortised work per token: about 1.5 Nr (d + dv) at
- * level 0, under Nr (d + dv) for all coarser levels together, and dv per level to combine.
+ * N_l = sum exp(s - m_l) Vc, recomputed once per group (every 2^l tokens), and the merge of levels l, l + 1, ...
+ * (the far field of the group, likewise once per group). A row combines its level-0 scores with the far field of
+ * level 1 using its maximum over all levels c = max(m_0, m_1, ...) (section 5): exp(m - c) N and exp(m - c) D.
+ * Since exp(s - c) = exp(s - m_l) exp(m_l - c), that is exactly one softmax with the offset c, every factor at
+ * most 1, and not the per-level re-weighting section 5 forbids. Amortised work per token: about 1.5 Nr (d + dv)
+ * at level 0, under Nr (d + dv) for all coarser levels together, and about 2 dv for the merges: independent of L.
  *
  * <p>Not thread-safe; one state per head. Nothing is allocated per token once the levels exist.
  */
@@ -213,10 +214,10 @@ public final class DecodeState implements HeadDecoder {
         position = markedPosition;
     }
 
-    /** Level 0 (about 1.5 Nr rows) plus the coarse summaries, amortised (under Nr rows), plus combining. */
+    /** Level 0 (about 1.5 Nr rows) plus the coarse summaries, amortised (under Nr rows), plus merging. */
     @Override
     public long workOfNextToken() {
-        return (long) (3 * block) * (dim + valueDim) + (long) levels.size() * valueDim;
+        return (long) (3 * block) * (dim + valueDim);
     }
 
     /**
@@ -277,15 +278,9 @@ public final class DecodeState implements HeadDecoder {
             }
             levelZeroScores[j - firstKey] = s;
         }
-        int coarseLevels = 1;
-        for (int level = 1; level < levels.size() && (t >> (level - 1)) / block >= 1; level++) {
-            Level coarse = levels.get(level);
-            int group = t >> level;
-            if (coarse.summaryGroup != group) {
-                summarise(coarse, group, (t >> (level - 1)) / block);
-            }
-            rowMax = Math.max(rowMax, coarse.summaryMax);
-            coarseLevels = level + 1;
+        Level far = t / block >= 1 ? farField(t, 1) : null;
+        if (far != null) {
+            rowMax = Math.max(rowMax, far.farMax);
         }
         Arrays.fill(out, outOffset, outOffset + valueDim, 0f);
         float denominator = 0f;
@@ -297,15 +292,47 @@ public final class DecodeState implements HeadDecoder {
                 DecodeKernels.axpy(weight, fine.values, (j % ring) * valueDim, out, outOffset, valueDim);
             }
         }
-        for (int level = 1; level < coarseLevels; level++) {
-            Level coarse = levels.get(level);
-            if (coarse.summaryMax != Float.NEGATIVE_INFINITY) {
-                float factor = (float) Math.exp(coarse.summaryMax - rowMax);
-                denominator += factor * coarse.summaryDenominator;
-                DecodeKernels.axpy(factor, coarse.summaryNumerator, 0, out, outOffset, valueDim);
-            }
+        if (far != null && far.farMax != Float.NEGATIVE_INFINITY) {
+            float factor = (float) Math.exp(far.farMax - rowMax);
+            denominator += factor * far.farDenominator;
+            DecodeKernels.axpy(factor, far.farNumerator, 0, out, outOffset, valueDim);
         }
         DecodeKernels.scale(1f / denominator, out, outOffset, valueDim);
+    }
+
+    /**
+     * Levels {@code level} and coarser merged for row t (the far field), kept on the level for the group t >> level:
+     * level l's summary changes every 2^l tokens and so does this merge, so a token re-merges about two levels
+     * amortised instead of all log L of them. Merging two parts with maxima a, b uses c = max(a, b) and scales
+     * each by exp(a - c), exp(b - c): the same factorisation as in {@link #attend}, exact up to rounding.
+     * Requires level l to be in use for row t: floor((t >> (l - 1)) / Nr) >= 1.
+     */
+    private Level farField(int t, int level) {
+        Level coarse = levels.get(level);
+        int group = t >> level;
+        if (coarse.farGroup == group) {
+            return coarse;
+        }
+        if (coarse.summaryGroup != group) {
+            summarise(coarse, group, (t >> (level - 1)) / block);
+        }
+        coarse.farMax = coarse.summaryMax;
+        coarse.farDenominator = coarse.summaryDenominator;
+        System.arraycopy(coarse.summaryNumerator, 0, coarse.farNumerator, 0, valueDim);
+        if (level + 1 < levels.size() && (t >> level) / block >= 1) {
+            Level above = farField(t, level + 1);
+            float max = Math.max(coarse.farMax, above.farMax);
+            if (above.farMax != Float.NEGATIVE_INFINITY) {
+                float own = coarse.farMax == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(coarse.farMax - max);
+                float theirs = (float) Math.exp(above.farMax - max);
+                DecodeKernels.scale(own, coarse.farNumerator, 0, valueDim);
+                DecodeKernels.axpy(theirs, above.farNumerator, 0, coarse.farNumerator, 0, valueDim);
+                coarse.farDenominator = own * coarse.farDenominator + theirs * above.farDenominator;
+                coarse.farMax = max;
+            }
+        }
+        coarse.farGroup = group;
+        return coarse;
     }
 
     /**
@@ -374,9 +401,13 @@ public final class DecodeState implements HeadDecoder {
         final float[] weights = new float[ring];
         final float[] sampledQuery = new float[dim];
         final float[] summaryNumerator = new float[valueDim];
+        final float[] farNumerator = new float[valueDim];
         int summaryGroup = -1;
         float summaryMax;
         float summaryDenominator;
+        int farGroup = -1;
+        float farMax;
+        float farDenominator;
 
         void copyFrom(Level other) {
             System.arraycopy(other.keys, 0, keys, 0, keys.length);
@@ -387,11 +418,16 @@ public final class DecodeState implements HeadDecoder {
             summaryGroup = other.summaryGroup;
             summaryMax = other.summaryMax;
             summaryDenominator = other.summaryDenominator;
+            System.arraycopy(other.farNumerator, 0, farNumerator, 0, farNumerator.length);
+            farGroup = other.farGroup;
+            farMax = other.farMax;
+            farDenominator = other.farDenominator;
         }
 
         long bytes() {
             return 32 + arrayBytes(keys.length) + arrayBytes(values.length) + arrayBytes(weights.length)
-                    + arrayBytes(sampledQuery.length) + arrayBytes(summaryNumerator.length);
+                    + arrayBytes(sampledQuery.length) + arrayBytes(summaryNumerator.length)
+                    + arrayBytes(farNumerator.length);
         }
     }
 }

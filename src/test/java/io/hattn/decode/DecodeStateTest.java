@@ -176,9 +176,9 @@ class DecodeStateTest {
 
     /**
      * Section 6 of docs/algorithm.md bounds the state by O(Nr (d + dv) log L): per level a ring of 2 Nr coarse
-     * tokens (d + dv + 1 floats each), the sampled query and the summary (d + dv floats), at most log2(L) + 1
-     * levels. Checked at L = 2^10 and 2^20 (absorbed cheaply, without outputs) with d = dv = 64, Nr = 16, where
-     * it must also stay below the 1 MiB per head of the issue.
+     * tokens (d + dv + 1 floats each), the sampled query, the summary and far field (d + 2 dv floats), at most
+     * log2(L) + 1 levels. Checked at L = 2^10 and 2^20 (absorbed cheaply, without outputs) with d = dv = 64,
+     * Nr = 16, where it must also stay below the 1 MiB per head of the issue.
      */
     @Test
     void memoryGrowsOnlyWithTheNumberOfLevels() {
@@ -194,7 +194,7 @@ class DecodeStateTest {
                 bytesAt[Integer.numberOfTrailingZeros(t + 1)] = state.stateBytes();
             }
         }
-        long perLevel = 4L * (2 * block * (dim + dim + 1) + dim + dim) + 5 * 16 + 32;
+        long perLevel = 4L * (2 * block * (dim + dim + 1) + dim + 2 * dim) + 6 * 16 + 32;
         long fixed = 4L * (2 * block + block + 4 * block) + 4 * 16 + 64 + 16 + 8 * 32;
         for (int log = 10; log <= 20; log += 10) {
             long bound = fixed + (log + 1) * perLevel;
