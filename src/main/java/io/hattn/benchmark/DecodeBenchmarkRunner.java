@@ -25,6 +25,9 @@ public final class DecodeBenchmarkRunner {
     private static final int POOL_TOKENS = 512;
     /** Target time of one timed window of exact attention, which sets its token count. */
     private static final double EXACT_WINDOW_SECONDS = 0.25;
+    /** Time budget of the timed windows of one path at one length, and their most. */
+    private static final double TIMED_SECONDS = 1.0;
+    private static final int MAX_WINDOWS = 101;
 
     private final DecodeBenchmarkSettings settings;
     private final PrintStream progress;
@@ -55,25 +58,29 @@ public final class DecodeBenchmarkRunner {
     public List<DecodeBenchmarkResult> run() {
         int warmup = Math.min(4096, Arrays.stream(settings.lengths()).max().getAsInt());
         progress.println("warming up (hierarchical and exact at L = " + warmup + ")");
-        hierarchical(warmup, 2048, 3);
-        exact(warmup, 64, 3);
+        for (int round = 0; round < 3; round++) {
+            hierarchical(warmup, 1024, 5);
+            exact(warmup, 64, 3);
+        }
         List<DecodeBenchmarkResult> results = new ArrayList<>();
         for (int length : settings.lengths()) {
             String load = loadAverage();
             int tokens = Math.max(1, Math.min(settings.tokens(), Math.max(64, length / 4)));
-            progress.printf("L = %d: hierarchical, %d tokens x %d repeats (load %s)%n", length, tokens,
-                    settings.repeats(), load);
+            progress.printf("L = %d: hierarchical, windows of %d tokens (load %s)%n", length, tokens, load);
             double[] hier = hierarchical(length, tokens, settings.repeats());
-            progress.printf("L = %d: hierarchical %.2f us/token; exact with a KV cache%n", length, hier[0]);
+            progress.printf("L = %d: hierarchical %.2f us/token (median of %d windows); exact with a KV cache%n",
+                    length, hier[0], (int) hier[3]);
             double[] exact = exact(length, tokens, settings.repeats());
-            progress.printf("L = %d: exact %.1f us/token (%d tokens per repeat)%n", length, exact[0], (int) exact[2]);
+            progress.printf("L = %d: exact %.1f us/token (median of %d windows of %d tokens)%n", length, exact[0],
+                    (int) exact[3], (int) exact[2]);
             results.add(new DecodeBenchmarkResult(length, settings.heads(), settings.dim(), settings.block(), hier[0],
-                    exact[0], (long) hier[1], (long) exact[1], tokens, (int) exact[2], settings.repeats(), load));
+                    exact[0], (long) hier[1], (long) exact[1], tokens, (int) exact[2], (int) hier[3], (int) exact[3],
+                    load));
         }
         return results;
     }
 
-    /** {median us per token, state bytes, tokens per repeat}. */
+    /** {median us per token, state bytes, tokens per window, windows}. */
     private double[] hierarchical(int length, int tokens, int repeats) {
         try (DecodeSession session = DecodeSession.hierarchical(1, settings.heads(), settings.dim(), settings.dim(),
                 settings.block(), scale, null, settings.threads())) {
@@ -104,21 +111,28 @@ public final class DecodeBenchmarkRunner {
         }
     }
 
-    /** Marks the session, then one untimed and {@code repeats} timed windows of tokens, each from the mark. */
+    /**
+     * Marks the session, then one untimed window of tokens and at least {@code repeats} timed ones (more, up to
+     * {@link #MAX_WINDOWS}, while they fit in {@link #TIMED_SECONDS}: the machine is shared, and the median of many
+     * short windows resists bursts of other load), each from the mark.
+     */
     private double[] time(DecodeSession session, int tokens, int repeats) {
         session.mark();
-        double[] micros = new double[repeats];
+        long start = System.nanoTime();
         appendTokens(session, tokens);
-        for (int r = 0; r < repeats; r++) {
+        double window = (System.nanoTime() - start) / 1e9;
+        int windows = (int) Math.max(repeats, Math.min(MAX_WINDOWS, Math.floor(TIMED_SECONDS / window)));
+        double[] micros = new double[windows];
+        for (int r = 0; r < windows; r++) {
             session.rewind();
-            long start = System.nanoTime();
+            start = System.nanoTime();
             appendTokens(session, tokens);
             micros[r] = (System.nanoTime() - start) / 1e3 / tokens;
         }
         long bytes = session.stateBytes();
         session.rewind();
         Arrays.sort(micros);
-        return new double[] {micros[repeats / 2], bytes, tokens};
+        return new double[] {micros[windows / 2], bytes, tokens, windows};
     }
 
     private void appendTokens(DecodeSession session, int tokens) {

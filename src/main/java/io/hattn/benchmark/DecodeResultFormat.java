@@ -8,7 +8,7 @@ public final class DecodeResultFormat {
 
     public static final String CSV_HEADER = "backend,device,heads,length,dim,block,hier_us_per_token,"
             + "exact_us_per_token,speedup,hier_state_bytes,exact_state_bytes,hier_bytes_per_head,memory_ratio,"
-            + "hier_tokens,exact_tokens,repeats,load_avg";
+            + "hier_tokens,exact_tokens,hier_windows,exact_windows,load_avg";
 
     private DecodeResultFormat() {
     }
@@ -40,8 +40,8 @@ public final class DecodeResultFormat {
                     r.hierStateBytes() / 1024.0, r.hierBytesPerHead() / 1024.0, r.exactStateBytes() / 1048576.0,
                     r.memoryRatio(), r.hierTokens() + "/" + r.exactTokens(), r.loadAverage()));
         }
-        out.append("Times are medians over repeats of the same tokens appended at positions [L, L + tokens), all "
-                + "heads per token; state bytes are for all heads (exact: the whole KV cache).\n");
+        out.append("Times are medians over windows (at least --repeats) of the same tokens appended at positions "
+                + "[L, L + tokens), all heads per token; state bytes are for all heads (exact: the whole KV cache).\n");
         return out.toString();
     }
 
@@ -56,7 +56,8 @@ public final class DecodeResultFormat {
                     Integer.toString(r.block()), number(r.hierMicrosPerToken()), number(r.exactMicrosPerToken()),
                     number(r.speedup()), Long.toString(r.hierStateBytes()), Long.toString(r.exactStateBytes()),
                     Long.toString(r.hierBytesPerHead()), number(r.memoryRatio()), Integer.toString(r.hierTokens()),
-                    Integer.toString(r.exactTokens()), Integer.toString(r.repeats()),
+                    Integer.toString(r.exactTokens()), Integer.toString(r.hierWindows()),
+                    Integer.toString(r.exactWindows()),
                     ResultFormat.quote(r.loadAverage()))).append('\n');
         }
         return out.toString();
@@ -75,12 +76,12 @@ public final class DecodeResultFormat {
             out.append(String.format(Locale.ROOT, "    {\"length\": %d, \"heads\": %d, \"dim\": %d, \"block\": %d, "
                     + "\"hier_us_per_token\": %s, \"exact_us_per_token\": %s, \"speedup\": %s, "
                     + "\"hier_state_bytes\": %d, \"exact_state_bytes\": %d, \"hier_bytes_per_head\": %d, "
-                    + "\"memory_ratio\": %s, \"hier_tokens\": %d, \"exact_tokens\": %d, \"repeats\": %d, "
-                    + "\"load_avg\": %s}%s%n", r.length(), r.heads(), r.dim(), r.block(),
+                    + "\"memory_ratio\": %s, \"hier_tokens\": %d, \"exact_tokens\": %d, \"hier_windows\": %d, "
+                    + "\"exact_windows\": %d, \"load_avg\": %s}%s%n", r.length(), r.heads(), r.dim(), r.block(),
                     number(r.hierMicrosPerToken()), number(r.exactMicrosPerToken()), number(r.speedup()),
                     r.hierStateBytes(), r.exactStateBytes(), r.hierBytesPerHead(), number(r.memoryRatio()),
-                    r.hierTokens(), r.exactTokens(), r.repeats(), ResultFormat.jsonString(r.loadAverage()),
-                    i + 1 < results.size() ? "," : ""));
+                    r.hierTokens(), r.exactTokens(), r.hierWindows(), r.exactWindows(),
+                    ResultFormat.jsonString(r.loadAverage()), i + 1 < results.size() ? "," : ""));
         }
         return out.append("  ]\n}\n").toString();
     }
