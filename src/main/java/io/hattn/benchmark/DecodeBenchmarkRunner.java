@@ -82,25 +82,13 @@ public final class DecodeBenchmarkRunner {
 
     /** {median us per token, state bytes, tokens per window, windows}. */
     private double[] hierarchical(int length, int tokens, int repeats) {
-        try (DecodeSession session = DecodeSession.hierarchical(1, settings.heads(), settings.dim(), settings.dim(),
-                settings.block(), scale, null, settings.threads())) {
-            int dim = settings.dim();
-            for (int t = 0; t < length; t++) {
-                int step = (t % POOL_TOKENS) * settings.heads() * dim;
-                for (int h = 0; h < settings.heads(); h++) {
-                    int row = step + h * dim;
-                    session.decoder(0, h).absorb(pool, row, pool, row + dim, pool, row + 2 * dim, true);
-                }
-            }
+        try (DecodeSession session = prefilledHierarchical(length)) {
             return time(session, tokens, repeats);
         }
     }
 
     private double[] exact(int length, int tokens, int repeats) {
-        try (DecodeSession session = DecodeSession.exact(1, settings.heads(), settings.dim(), settings.dim(), scale,
-                length + tokens, settings.threads())) {
-            IntStream.range(0, settings.heads()).parallel().forEach(h ->
-                    ((ExactKvCache) session.decoder(0, h)).prefillRandom(length, settings.seed() + 31L * h));
+        try (DecodeSession session = prefilledExact(length, tokens)) {
             session.mark();
             long start = System.nanoTime();
             appendTokens(session, 1);
@@ -109,6 +97,30 @@ public final class DecodeBenchmarkRunner {
             int exactTokens = (int) Math.max(1, Math.min(tokens, Math.ceil(EXACT_WINDOW_SECONDS / oneToken)));
             return time(session, exactTokens, repeats);
         }
+    }
+
+    /** Hierarchical states (batch 1) that have absorbed {@code length} random tokens, without outputs. */
+    public DecodeSession prefilledHierarchical(int length) {
+        DecodeSession session = DecodeSession.hierarchical(1, settings.heads(), settings.dim(), settings.dim(),
+                settings.block(), scale, null, settings.threads());
+        int dim = settings.dim();
+        for (int t = 0; t < length; t++) {
+            int step = (t % POOL_TOKENS) * settings.heads() * dim;
+            for (int h = 0; h < settings.heads(); h++) {
+                int row = step + h * dim;
+                session.decoder(0, h).absorb(pool, row, pool, row + dim, pool, row + 2 * dim, true);
+            }
+        }
+        return session;
+    }
+
+    /** Exact KV caches of {@code length} random rows (written directly), room for {@code extra} more tokens. */
+    public DecodeSession prefilledExact(int length, int extra) {
+        DecodeSession session = DecodeSession.exact(1, settings.heads(), settings.dim(), settings.dim(), scale,
+                length + extra, settings.threads());
+        IntStream.range(0, settings.heads()).parallel().forEach(h ->
+                ((ExactKvCache) session.decoder(0, h)).prefillRandom(length, settings.seed() + 31L * h));
+        return session;
     }
 
     /**
@@ -135,7 +147,8 @@ public final class DecodeBenchmarkRunner {
         return new double[] {micros[windows / 2], bytes, tokens, windows};
     }
 
-    private void appendTokens(DecodeSession session, int tokens) {
+    /** Appends {@code tokens} random tokens (all heads each) and returns one output value, to keep it observed. */
+    public float appendTokens(DecodeSession session, int tokens) {
         int stepFloats = settings.heads() * settings.dim();
         float[] q = new float[stepFloats];
         float[] k = new float[stepFloats];
@@ -149,6 +162,7 @@ public final class DecodeBenchmarkRunner {
             session.append(q, k, v, null, out);
         }
         blackhole += out[0];
+        return out[0];
     }
 
     /** The 1, 5 and 15 minute load averages (Linux), to read noisy figures by; "?" elsewhere. */

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hattn plot}: time per call and GFLOP/s against L from result CSV files, as one PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Plots results CSV files (from 'hattn bench --format csv' or bench/run) against L as PNG.")
+        description = "Plots results CSV files (from 'hattn bench --format csv', 'hattn bench --decode --format csv' "
+                + "or bench/run) against L as PNG.")
 final class PlotCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RESULTS.csv", description = "Result files.")
@@ -25,7 +26,11 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScalingPlot.fromCsv(inputs, title).save(out);
+        if (io.hattn.benchmark.DecodePlot.isDecodeCsv(inputs.get(0))) {
+            io.hattn.benchmark.DecodePlot.fromCsv(inputs, title).save(out);
+        } else {
+            ScalingPlot.fromCsv(inputs, title).save(out);
+        }
         System.err.println("wrote " + out);
         return 0;
     }

@@ -107,6 +107,9 @@ class StreamingCliTest {
         }
         assertEquals("300", rows.get(1).get("length"));
         assertTrue(Files.readString(csv).startsWith("# machine: "), "the machine is written beside the figures");
+        Path png = dir.resolve("decode.png");
+        assertEquals(0, run("plot", csv.toString(), "--out", png.toString()), err.toString());
+        assertTrue(Files.size(png) > 1000, "a PNG was written");
         assertEquals(0, run("bench", "--decode", "--len", "64", "--dim", "8", "--heads", "1", "--block", "4",
                 "--repeats", "1", "--format", "json"), err.toString());
         assertTrue(out.toString().contains("\"hier_us_per_token\""), out.toString());
