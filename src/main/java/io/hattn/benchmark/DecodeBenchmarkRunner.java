@@ -25,8 +25,8 @@ public final class DecodeBenchmarkRunner {
     private static final int POOL_TOKENS = 512;
     /** Target time of one timed window of exact attention, which sets its token count. */
     private static final double EXACT_WINDOW_SECONDS = 0.25;
-    /** Time budget of the timed windows of one path at one length, and their most. */
-    private static final double TIMED_SECONDS = 1.0;
+    /** Time budget of the timed windows of one path at one length per repeat asked for, and their most. */
+    private static final double TIMED_SECONDS_PER_REPEAT = 0.2;
     private static final int MAX_WINDOWS = 101;
 
     private final DecodeBenchmarkSettings settings;
@@ -62,22 +62,72 @@ public final class DecodeBenchmarkRunner {
             hierarchical(warmup, 1024, 5);
             exact(warmup, 64, 3);
         }
+        int[] lengths = settings.lengths();
+        String load = loadAverage();
+        progress.printf("hierarchical: prefilling %d states (load %s)%n", lengths.length, load);
+        double[][] hier = hierarchicalInterleaved(lengths);
         List<DecodeBenchmarkResult> results = new ArrayList<>();
-        for (int length : settings.lengths()) {
-            String load = loadAverage();
-            int tokens = Math.max(1, Math.min(settings.tokens(), Math.max(64, length / 4)));
-            progress.printf("L = %d: hierarchical, windows of %d tokens (load %s)%n", length, tokens, load);
-            double[] hier = hierarchical(length, tokens, settings.repeats());
-            progress.printf("L = %d: hierarchical %.2f us/token (median of %d windows); exact with a KV cache%n",
-                    length, hier[0], (int) hier[3]);
-            double[] exact = exact(length, tokens, settings.repeats());
+        for (int i = 0; i < lengths.length; i++) {
+            int length = lengths[i];
+            progress.printf("L = %d: hierarchical %.2f us/token (median of %d windows of %d tokens); exact with a "
+                    + "KV cache%n", length, hier[i][0], (int) hier[i][3], (int) hier[i][2]);
+            double[] exact = exact(length, (int) hier[i][2], settings.repeats());
             progress.printf("L = %d: exact %.1f us/token (median of %d windows of %d tokens)%n", length, exact[0],
                     (int) exact[3], (int) exact[2]);
-            results.add(new DecodeBenchmarkResult(length, settings.heads(), settings.dim(), settings.block(), hier[0],
-                    exact[0], (long) hier[1], (long) exact[1], tokens, (int) exact[2], (int) hier[3], (int) exact[3],
-                    load));
+            results.add(new DecodeBenchmarkResult(length, settings.heads(), settings.dim(), settings.block(),
+                    hier[i][0], exact[0], (long) hier[i][1], (long) exact[1], (int) hier[i][2], (int) exact[2],
+                    (int) hier[i][3], (int) exact[3], load + " .. " + loadAverage()));
         }
         return results;
+    }
+
+    /**
+     * The hierarchical states of every length prefilled and held at once (a few MiB each), then timed in rounds
+     * of one window per length: on a shared machine a burst of other load then slows every length alike instead
+     * of whichever happened to be measured at that moment. Rows: {median us per token, state bytes, tokens per
+     * window, windows}.
+     */
+    private double[][] hierarchicalInterleaved(int[] lengths) {
+        DecodeSession[] sessions = new DecodeSession[lengths.length];
+        int[] tokens = new int[lengths.length];
+        double[][] rows = new double[lengths.length][];
+        try {
+            double roundSeconds = 0;
+            for (int i = 0; i < lengths.length; i++) {
+                sessions[i] = prefilledHierarchical(lengths[i]);
+                tokens[i] = Math.max(1, Math.min(settings.tokens(), Math.max(64, lengths[i] / 4)));
+                sessions[i].mark();
+                long start = System.nanoTime();
+                appendTokens(sessions[i], tokens[i]);
+                roundSeconds += (System.nanoTime() - start) / 1e9;
+                sessions[i].rewind();
+            }
+            int windows = (int) Math.max(settings.repeats(), Math.min(MAX_WINDOWS,
+                    Math.floor(TIMED_SECONDS_PER_REPEAT * settings.repeats() * lengths.length / roundSeconds)));
+            progress.printf("hierarchical: %d rounds of one window per length%n", windows);
+            System.gc();
+            double[][] micros = new double[lengths.length][windows];
+            for (int w = 0; w < windows; w++) {
+                for (int i = 0; i < lengths.length; i++) {
+                    sessions[i].rewind();
+                    long start = System.nanoTime();
+                    appendTokens(sessions[i], tokens[i]);
+                    micros[i][w] = (System.nanoTime() - start) / 1e3 / tokens[i];
+                }
+            }
+            for (int i = 0; i < lengths.length; i++) {
+                long bytes = sessions[i].stateBytes();
+                Arrays.sort(micros[i]);
+                rows[i] = new double[] {micros[i][windows / 2], bytes, tokens[i], windows};
+            }
+            return rows;
+        } finally {
+            for (DecodeSession session : sessions) {
+                if (session != null) {
+                    session.close();
+                }
+            }
+        }
     }
 
     /** {median us per token, state bytes, tokens per window, windows}. */
@@ -125,15 +175,17 @@ public final class DecodeBenchmarkRunner {
 
     /**
      * Marks the session, then one untimed window of tokens and at least {@code repeats} timed ones (more, up to
-     * {@link #MAX_WINDOWS}, while they fit in {@link #TIMED_SECONDS}: the machine is shared, and the median of many
-     * short windows resists bursts of other load), each from the mark.
+     * {@link #MAX_WINDOWS}, while they fit in {@link #TIMED_SECONDS_PER_REPEAT} x repeats: the machine is shared,
+     * and the median of many short windows resists bursts of other load), each from the mark.
      */
     private double[] time(DecodeSession session, int tokens, int repeats) {
+        // the previous length's KV cache (up to GiBs) is garbage now: collect it before, not during, the timing
+        System.gc();
         session.mark();
         long start = System.nanoTime();
         appendTokens(session, tokens);
         double window = (System.nanoTime() - start) / 1e9;
-        int windows = (int) Math.max(repeats, Math.min(MAX_WINDOWS, Math.floor(TIMED_SECONDS / window)));
+        int windows = (int) Math.max(repeats, Math.min(MAX_WINDOWS, Math.floor(TIMED_SECONDS_PER_REPEAT * repeats / window)));
         double[] micros = new double[windows];
         for (int r = 0; r < windows; r++) {
             session.rewind();

@@ -19,7 +19,7 @@ import java.util.List;
 final class DecodeBench {
 
     /** Timed tokens per repeat at most (fewer at short L, and for exact attention where a token is slow). */
-    static final int TOKENS = 4096;
+    static final int TOKENS = 1024;
 
     private DecodeBench() {
     }
