@@ -267,10 +267,12 @@ public final class DecodeState implements HeadDecoder {
     /** z_t of section 4 for the valid row t whose query is q, from the level-0 keys and the level summaries. */
     private void attend(int t, float[] q, int qOffset, float[] out, int outOffset) {
         Level fine = levels.get(0);
-        int firstKey = Math.max(0, t / block - 1) * block;
+        int finestBlock = t / block;
+        int firstKey = Math.max(0, finestBlock - 1) * block;
+        // ring slot of firstKey (a block start): 0 or Nr; the keys [firstKey, t] wrap around the ring at most once
+        int firstSlot = ((firstKey / block) & 1) * block;
         float rowMax = Float.NEGATIVE_INFINITY;
-        for (int j = firstKey; j <= t; j++) {
-            int slot = j % ring;
+        for (int j = firstKey, slot = firstSlot; j <= t; j++, slot = slot + 1 == ring ? 0 : slot + 1) {
             float s = Float.NEGATIVE_INFINITY;
             if (fine.weights[slot] > 0) {
                 s = scale * DecodeKernels.dot(q, qOffset, fine.keys, slot * dim, dim) + biasAt(j - t);
@@ -278,18 +280,18 @@ public final class DecodeState implements HeadDecoder {
             }
             levelZeroScores[j - firstKey] = s;
         }
-        Level far = t / block >= 1 ? farField(t, 1) : null;
+        Level far = finestBlock >= 1 ? farField(t, 1) : null;
         if (far != null) {
             rowMax = Math.max(rowMax, far.farMax);
         }
         Arrays.fill(out, outOffset, outOffset + valueDim, 0f);
         float denominator = 0f;
-        for (int j = firstKey; j <= t; j++) {
+        for (int j = firstKey, slot = firstSlot; j <= t; j++, slot = slot + 1 == ring ? 0 : slot + 1) {
             float s = levelZeroScores[j - firstKey];
             if (s != Float.NEGATIVE_INFINITY) {
                 float weight = (float) Math.exp(s - rowMax);
                 denominator += weight;
-                DecodeKernels.axpy(weight, fine.values, (j % ring) * valueDim, out, outOffset, valueDim);
+                DecodeKernels.axpy(weight, fine.values, slot * valueDim, out, outOffset, valueDim);
             }
         }
         if (far != null && far.farMax != Float.NEGATIVE_INFINITY) {
@@ -342,9 +344,11 @@ public final class DecodeState implements HeadDecoder {
     private void summarise(Level coarse, int group, int finerBlock) {
         int first = Math.max(0, group / block - 1) * block;
         int end = (finerBlock - 1) * (block / 2);
+        // [first, end) lies in one block (the left neighbour), so its ring slots are contiguous from 0 or Nr
+        int firstSlot = ((first / block) & 1) * block;
         float max = Float.NEGATIVE_INFINITY;
         for (int u = first; u < end; u++) {
-            int slot = u % ring;
+            int slot = firstSlot + (u - first);
             float s = Float.NEGATIVE_INFINITY;
             if (coarse.weights[slot] > 0) {
                 s = scale * DecodeKernels.dot(coarse.sampledQuery, 0, coarse.keys, slot * dim, dim)
@@ -359,7 +363,7 @@ public final class DecodeState implements HeadDecoder {
             for (int u = first; u < end; u++) {
                 float s = coarseScores[u - first];
                 if (s != Float.NEGATIVE_INFINITY) {
-                    int slot = u % ring;
+                    int slot = firstSlot + (u - first);
                     float weight = (float) Math.exp(s - max);
                     denominator += weight * coarse.weights[slot];
                     DecodeKernels.axpy(weight, coarse.values, slot * valueDim, coarse.summaryNumerator, 0, valueDim);
