@@ -35,3 +35,19 @@ find_newest_jdk() {
     fi
     echo "$best"
 }
+
+find_jdk_with_feature() {
+    # prints the first JDK of feature version $1 found (JAVA_HOME, /usr/lib/jvm, PATH), or nothing
+    path_java="$(command -v java 2>/dev/null || true)"
+    path_home=""
+    if [ -n "$path_java" ]; then
+        path_home="$(dirname "$(dirname "$(readlink -f "$path_java")")")"
+    fi
+    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* "$path_home"; do
+        [ -n "$candidate" ] && [ -d "$candidate" ] || continue
+        if [ "$(jdk_feature_version "$candidate")" = "$1" ]; then
+            readlink -f "$candidate"
+            return
+        fi
+    done
+}

@@ -2,7 +2,7 @@ package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
-import io.hattn.io.Npy;
+import io.hattn.attention.FloatOverflowException;
 import io.hattn.io.NpyArray;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -60,23 +60,37 @@ final class AttendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingOption.requireCombination(streaming, causal, exact, backendOptions.backend);
-        NpyArray queries = AttendInputs.read("--q", q);
-        AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.read("--k", k),
-                AttendInputs.read("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block, causal,
-                scale);
+        OutputFiles.requireWritable("--out", out);
+        NpyArray queries = AttendInputs.readFloats("--q", q);
+        AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.readFloats("--k", k),
+                AttendInputs.readFloats("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block,
+                causal, scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
         try (AttentionBackend backend = streaming ? StreamingOption.open() : backendOptions.open()) {
             long start = System.nanoTime();
-            float[] result = exact ? backend.exact(problem) : backend.hierarchical(problem);
+            float[] result = run(backend, problem);
             double millis = (System.nanoTime() - start) / 1e6;
             NpyArray output = new NpyArray(outShape, result);
-            Npy.write(out, output);
+            OutputFiles.writeNpy("--out", out, output);
             spec.commandLine().getErr().printf("wrote %s %s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
                     out, output.shapeString(), exact ? "exact" : "hierarchical",
                     problem.spec().length(), block, causal ? ", causal" : "", backend.describe(), millis);
             spec.commandLine().getErr().flush();
         }
         return 0;
+    }
+
+    /** The attention the options ask for; a float32 overflow names the options whose inputs are too large. */
+    private float[] run(AttentionBackend backend, AttentionProblem problem) {
+        try {
+            return exact ? backend.exact(problem) : backend.hierarchical(problem);
+        } catch (FloatOverflowException e) {
+            throw new BadInputException(optionsOf(e.inputs()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String optionsOf(String inputs) {
+        return "--" + inputs.replace(", ", "/--");
     }
 }

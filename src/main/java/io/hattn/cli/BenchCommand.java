@@ -1,6 +1,7 @@
 package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionSpec;
 import io.hattn.benchmark.BenchmarkResult;
 import io.hattn.benchmark.BenchmarkRunner;
 import io.hattn.benchmark.BenchmarkSettings;
@@ -73,14 +74,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResultFormat resultFormat = parseFormat(format);
+        if (out != null) {
+            OutputFiles.requireWritable("--out", out);
+        }
         if (decode) {
             return DecodeBench.run(lengths, dim, heads, block, batch, repeats, backendOptions.backend, resultFormat,
                     out, spec.commandLine().getOut());
         }
         BenchmarkSettings settings = new BenchmarkSettings(lengths.stream().mapToInt(Integer::intValue).toArray(),
                 dim, heads, block, batch, causal, repeats, exactLimit, 42);
-        // validates --block, --dim, --heads, --batch before any work, with messages naming them
-        io.hattn.attention.AttentionSpec.of(batch, heads, settings.lengths()[0], dim, block, causal);
+        requireValidShapes(settings);
         try (AttentionBackend backend = backendOptions.open();
              AttentionBackend referenceBackend = reference == null ? null : BackendOptions.open(reference, null)) {
             PrintStream progress = System.err;
@@ -91,11 +94,28 @@ final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().print(text);
                 spec.commandLine().getOut().flush();
             } else {
-                io.hattn.io.AtomicOutput.writeString(out, text);
+                OutputFiles.writeString("--out", out, text);
                 progress.println("wrote " + out);
             }
         }
         return 0;
+    }
+
+    /**
+     * Every length with --dim, --heads, --block and --batch, before any is run: a run that would fail at its
+     * last length must fail at once, not after the first ones took minutes.
+     */
+    private static void requireValidShapes(BenchmarkSettings settings) {
+        for (int length : settings.lengths()) {
+            try {
+                AttentionSpec.of(settings.batch(), settings.heads(), length, settings.dim(), settings.block(),
+                        settings.causal());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--len " + length + " with --dim " + settings.dim() + " --heads "
+                        + settings.heads() + " --block " + settings.block() + " --batch " + settings.batch() + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     static ResultFormat parseFormat(String text) {

@@ -51,7 +51,7 @@ final class DecodeBench {
             stdout.print(text);
             stdout.flush();
         } else {
-            io.hattn.io.AtomicOutput.writeString(out, text);
+            OutputFiles.writeString("--out", out, text);
             progress.println("wrote " + out);
         }
         return 0;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hattn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "H-Transformer-1D hierarchical attention: linear-cost attention for long sequences.",
-        subcommands = {BenchCommand.class, AttendCommand.class, DevicesCommand.class, PlotCommand.class})
+        subcommands = {BenchCommand.class, AttendCommand.class, DevicesCommand.class, PlotCommand.class,
+            DataCommand.class, TrainCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
     public static final int BAD_INPUT = 2;

@@ -2,6 +2,7 @@ package io.hattn.cpu;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.FiniteResult;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -13,6 +14,7 @@ public final class CpuBackend implements AttentionBackend {
     public static final String NAME = "cpu";
 
     private final ForkJoinPool pool;
+    private final ParallelRange parallel;
     private final HierarchicalForward hierarchical;
     private final ExactForward exact;
 
@@ -26,7 +28,7 @@ public final class CpuBackend implements AttentionBackend {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.pool = new ForkJoinPool(threads);
-        ParallelRange parallel = new ParallelRange(pool);
+        this.parallel = new ParallelRange(pool);
         this.hierarchical = new HierarchicalForward(parallel, stripTokens);
         this.exact = new ExactForward(parallel);
     }
@@ -54,12 +56,28 @@ public final class CpuBackend implements AttentionBackend {
     public synchronized void hierarchical(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
         hierarchical.run(problem, out);
+        requireFinite(problem, out);
     }
 
     @Override
     public synchronized void exact(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
         exact.run(problem, out);
+        requireFinite(problem, out);
+    }
+
+    /** No NaN or infinity is returned silently (float32 overflow of finite inputs): scanned on every thread. */
+    private void requireFinite(AttentionProblem problem, float[] out) {
+        int chunk = 1 << 16;
+        java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
+        parallel.forEach((out.length + chunk - 1) / chunk, 1, (from, to) -> {
+            if (!FiniteResult.allFinite(out, from * chunk, Math.min(out.length, to * chunk))) {
+                finite.set(false);
+            }
+        });
+        if (!finite.get()) {
+            throw FiniteResult.diagnose(problem);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.hattn.decode;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.FiniteResult;
 
 /**
  * The decoding state seen as a backend for whole problems: {@code hierarchical} runs every head token by token
@@ -31,6 +32,8 @@ public final class StreamingBackend implements AttentionBackend {
                     + (out == null ? "null" : out.length));
         }
         System.arraycopy(StreamingForward.forward(problem), 0, out, 0, out.length);
+        // as every backend: a float32 overflow is an error naming the inputs, never a NaN in the output
+        FiniteResult.require(problem, out);
     }
 
     @Override

@@ -27,7 +27,7 @@ import picocli.CommandLine;
 class StreamingCliTest {
 
     /** Streaming against the CPU backend's causal forward, both float32: measured 4.8e-7 here; see DecodeStateTest. */
-    private static final Tolerance FLOAT = Tolerance.of(3e-6, 3e-6, 7e-7);
+    private static final Tolerance FLOAT = Tolerance.of(3e-6, 3e-6, 7e-7, 3e-6);
 
     @TempDir
     Path dir;
@@ -89,6 +89,23 @@ class StreamingCliTest {
         // the errors of attend --causal are the errors of attend --causal --streaming
         assertEquals(Main.BAD_INPUT, run(attend("o.npy", "--block", "40", "--causal", "--streaming")));
         assertTrue(err.toString().contains("<= length/2 = 37"), err.toString());
+    }
+
+    /** The float32 overflow error of attend --causal, also when streaming: a message naming --q/--k, no NaN. */
+    @Test
+    void scoresThatOverflowAreRefusedAsWithoutStreaming() throws Exception {
+        float[] huge = Tensors.gaussian(2 * 2 * 75 * 8, 9);
+        for (int i = 0; i < huge.length; i++) {
+            huge[i] *= 1e30f;
+        }
+        Npy.write(dir.resolve("q.npy"), new NpyArray(new int[] {2, 2, 75, 8}, huge));
+        Npy.write(dir.resolve("k.npy"), new NpyArray(new int[] {2, 2, 75, 8}, huge));
+        for (String[] args : List.of(attend("o.npy", "--block", "4", "--causal"),
+                attend("o.npy", "--block", "4", "--causal", "--streaming"))) {
+            assertEquals(Main.BAD_INPUT, run(args), String.join(" ", args));
+            assertTrue(err.toString().contains("--q/--k: q and k are too large"), err.toString());
+            assertFalse(Files.exists(dir.resolve("o.npy")), "no output after a failure");
+        }
     }
 
     @Test
