@@ -40,6 +40,10 @@ final class AttendCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "Exact softmax attention instead of the hierarchy.")
     boolean exact;
 
+    @Option(names = "--streaming", description = "With --causal: compute the output token by token through the "
+            + "decoding state (logarithmic cache), as a decoder would; the same output as --causal.")
+    boolean streaming;
+
     @Option(names = "--scale", paramLabel = "S", description = "Score scale (default 1/sqrt(d)).")
     Float scale;
 
@@ -55,6 +59,7 @@ final class AttendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StreamingOption.requireCombination(streaming, causal, exact, backendOptions.backend);
         OutputFiles.requireWritable("--out", out);
         NpyArray queries = AttendInputs.readFloats("--q", q);
         AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.readFloats("--k", k),
@@ -62,7 +67,7 @@ final class AttendCommand implements Callable<Integer> {
                 causal, scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
-        try (AttentionBackend backend = backendOptions.open()) {
+        try (AttentionBackend backend = streaming ? StreamingOption.open() : backendOptions.open()) {
             long start = System.nanoTime();
             float[] result = run(backend, problem);
             double millis = (System.nanoTime() - start) / 1e6;

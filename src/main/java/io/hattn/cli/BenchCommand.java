@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
             + "this backend's (e.g. cpu, or sequential for short lengths): max |difference| per length.")
     String reference;
 
+    @Option(names = "--decode", description = "Streaming causal decoding instead: per --len, the time per token and "
+            + "the state bytes of the hierarchical decoding state and of exact attention with a KV cache (CPU).")
+    boolean decode;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -72,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
         ResultFormat resultFormat = parseFormat(format);
         if (out != null) {
             OutputFiles.requireWritable("--out", out);
+        }
+        if (decode) {
+            return DecodeBench.run(lengths, dim, heads, block, batch, repeats, backendOptions.backend, resultFormat,
+                    out, spec.commandLine().getOut());
         }
         BenchmarkSettings settings = new BenchmarkSettings(lengths.stream().mapToInt(Integer::intValue).toArray(),
                 dim, heads, block, batch, causal, repeats, exactLimit, 42);
