@@ -31,6 +31,31 @@ public interface AttentionBackend extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The hierarchical forward, keeping what {@link #backward} needs (docs/algorithm.md section 11); its
+     * {@link SavedForward#output()} is what {@link #hierarchical(AttentionProblem)} returns.
+     */
+    default SavedForward hierarchicalForBackward(AttentionProblem problem) {
+        throw backwardUnsupported();
+    }
+
+    /** The exact forward, keeping what {@link #backward} needs (no L x L matrix). */
+    default SavedForward exactForBackward(AttentionProblem problem) {
+        throw backwardUnsupported();
+    }
+
+    /**
+     * Gradients of {@code sum(out * dOut)} with respect to the raw q, k, v and the bias of the saved forward's
+     * problem. Checks its arguments with {@link SavedForward#requireFor}.
+     */
+    default AttentionGradients backward(SavedForward saved, float[] dOut) {
+        throw backwardUnsupported();
+    }
+
+    private UnsupportedOperationException backwardUnsupported() {
+        return new UnsupportedOperationException("backward is not implemented on backend " + name());
+    }
+
     /** "name on device", printed beside every result. */
     default String describe() {
         return name() + " on " + device();
