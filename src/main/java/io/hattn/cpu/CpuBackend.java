@@ -1,7 +1,9 @@
 package io.hattn.cpu;
 
 import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.SavedForward;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -15,6 +17,8 @@ public final class CpuBackend implements AttentionBackend {
     private final ForkJoinPool pool;
     private final HierarchicalForward hierarchical;
     private final ExactForward exact;
+    private final HierarchicalBackward hierarchicalBackward;
+    private final ExactBackward exactBackward;
 
     public CpuBackend(int threads) {
         this(threads, HierarchicalForward.DEFAULT_STRIP_TOKENS);
@@ -29,6 +33,8 @@ public final class CpuBackend implements AttentionBackend {
         ParallelRange parallel = new ParallelRange(pool);
         this.hierarchical = new HierarchicalForward(parallel, stripTokens);
         this.exact = new ExactForward(parallel);
+        this.hierarchicalBackward = new HierarchicalBackward(parallel);
+        this.exactBackward = new ExactBackward(parallel);
     }
 
     public CpuBackend() {
@@ -62,10 +68,37 @@ public final class CpuBackend implements AttentionBackend {
         exact.run(problem, out);
     }
 
+    /** The forward, keeping each row's offset c_i and denominator D_i besides the output (section 11). */
+    @Override
+    public synchronized SavedForward hierarchicalForBackward(AttentionProblem problem) {
+        float[] out = new float[problem.outputElements()];
+        float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
+        float[] denominators = new float[offsets.length];
+        hierarchical.run(problem, out, offsets, denominators);
+        return new SavedForward(NAME, problem, false, out, offsets, denominators);
+    }
+
+    @Override
+    public synchronized SavedForward exactForBackward(AttentionProblem problem) {
+        float[] out = new float[problem.outputElements()];
+        float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
+        float[] denominators = new float[offsets.length];
+        exact.run(problem, out, offsets, denominators);
+        return new SavedForward(NAME, problem, true, out, offsets, denominators);
+    }
+
+    @Override
+    public synchronized AttentionGradients backward(SavedForward saved, float[] dOut) {
+        SavedForward.requireFor(NAME, saved, dOut);
+        return saved.exact() ? exactBackward.run(saved, dOut) : hierarchicalBackward.run(saved, dOut);
+    }
+
     @Override
     public synchronized void close() {
         hierarchical.release();
         exact.release();
+        hierarchicalBackward.release();
+        exactBackward.release();
         pool.shutdown();
     }
 
