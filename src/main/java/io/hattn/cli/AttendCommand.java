@@ -2,7 +2,6 @@ package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
-import io.hattn.io.Npy;
 import io.hattn.io.NpyArray;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "attend", mixinStandardHelpOptions = true,
         description = {"Reads q, k, v (.npy, float32/float64, [L, d] or [B, H, L, d]), runs hierarchical (or "
                 + "--exact) attention and writes the output as float32 .npy of the query's shape, last dimension "
-                + "from v. q is raw: scores are scaled by 1/sqrt(d) unless --scale is given. Any L."})
+                + "from v. q is raw: scores are scaled by 1/sqrt(d) unless --scale is given. Any L. With --grad and "
+                + "--dq/--dk/--dv, also the gradients of sum(out * DOUT) with respect to q, k and v."})
 final class AttendCommand implements Callable<Integer> {
 
     @Option(names = "--q", required = true, paramLabel = "Q.npy", description = "Queries.")
@@ -50,25 +50,40 @@ final class AttendCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    GradientOptions gradientOptions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        gradientOptions.check(out);
         NpyArray queries = AttendInputs.read("--q", q);
         AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.read("--k", k),
                 AttendInputs.read("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block, causal,
                 scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
+        float[] outputGradient = gradientOptions.requested() ? gradientOptions.readOutputGradient(outShape) : null;
         try (AttentionBackend backend = backendOptions.open()) {
             long start = System.nanoTime();
-            float[] result = exact ? backend.exact(problem) : backend.hierarchical(problem);
+            OutputFiles files = new OutputFiles();
+            float[] result;
+            if (outputGradient == null) {
+                result = exact ? backend.exact(problem) : backend.hierarchical(problem);
+            } else {
+                GradientOptions.Result run = GradientOptions.run(backend, problem, exact, outputGradient);
+                result = run.output();
+                gradientOptions.addTo(files, run.gradients(), queries.shape(), outShape);
+            }
             double millis = (System.nanoTime() - start) / 1e6;
             NpyArray output = new NpyArray(outShape, result);
-            Npy.write(out, output);
-            spec.commandLine().getErr().printf("wrote %s %s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
-                    out, output.shapeString(), exact ? "exact" : "hierarchical",
+            files.add("--out", out, output);
+            files.writeAll();
+            spec.commandLine().getErr().printf("wrote %s %s%s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
+                    out, output.shapeString(), outputGradient == null ? "" : " and its gradients",
+                    exact ? "exact" : "hierarchical",
                     problem.spec().length(), block, causal ? ", causal" : "", backend.describe(), millis);
             spec.commandLine().getErr().flush();
         }
