@@ -60,6 +60,11 @@ final class BenchCommand implements Callable<Integer> {
             + "this backend's (e.g. cpu, or sequential for short lengths): max |difference| per length.")
     String reference;
 
+    @Option(names = "--backward", description = "Time the backward passes instead (hierarchical against exact), "
+            + "with the forward beside them: hier_* and exact_* are then the backward passes, the note gives the "
+            + "forward's time and backward / forward.")
+    boolean backward;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -77,7 +82,12 @@ final class BenchCommand implements Callable<Integer> {
              AttentionBackend referenceBackend = reference == null ? null : BackendOptions.open(reference, null)) {
             PrintStream progress = System.err;
             progress.println("hattn bench: " + settings + " on " + backend.describe());
-            List<BenchmarkResult> results = new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
+            if (backward && referenceBackend != null) {
+                throw new BadInputException("--reference compares forward outputs; it does not go with --backward");
+            }
+            List<BenchmarkResult> results = backward
+                    ? new io.hattn.benchmark.BackwardBenchmarkRunner(backend, settings, progress).run()
+                    : new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
             String text = resultFormat.render(MachineInfo.current(), results);
             if (out == null) {
                 spec.commandLine().getOut().print(text);

@@ -163,4 +163,21 @@ class AttendGradientsCliTest {
         assertBadInput("--dq: cannot write", attend("--grad", file("dout.npy").toString(), "--dq",
                 dir.resolve("no-such-dir").resolve("dq.npy").toString()));
     }
+
+    @Test
+    void benchBackwardReportsBothBackwardPassesAndTheRatio() throws Exception {
+        Path csv = file("bench.csv");
+        assertEquals(0, run("bench", "--backward", "--len", "64,128", "--dim", "8", "--heads", "2", "--block", "4",
+                "--repeats", "1", "--format", "csv", "--out", csv.toString()), err.toString());
+        java.util.List<java.util.Map<String, String>> rows = io.hattn.benchmark.ResultCsv.read(csv);
+        assertEquals(2, rows.size());
+        for (java.util.Map<String, String> row : rows) {
+            assertTrue(Double.parseDouble(row.get("hier_seconds")) > 0);
+            assertTrue(Double.parseDouble(row.get("exact_seconds")) > 0, "exact backward ran at these lengths");
+            assertTrue(row.get("note").contains("backward/forward"), row.get("note"));
+        }
+        assertEquals(Main.BAD_INPUT, run("bench", "--backward", "--len", "64", "--dim", "8", "--block", "4",
+                "--reference", "sequential"));
+        assertTrue(err.toString().contains("--reference"), err.toString());
+    }
 }
