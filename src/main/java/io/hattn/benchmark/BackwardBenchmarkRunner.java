@@ -15,7 +15,8 @@ import java.util.Locale;
  * hierarchical backward (from a saved forward, docs/algorithm.md section 11) and exact attention's backward,
  * median wall time per call and GFLOP/s from {@link FlopModel}'s backward models. The rows reuse the result
  * format: {@code hier_*} and {@code exact_*} are the two backward passes, {@code speedup} is exact backward over
- * hierarchical backward, and the note gives the forward's time and the backward / forward ratio. Exact is
+ * hierarchical backward, and the note gives the forward's time and the backward / forward ratio (forward and
+ * backward calls alternate, so that a drifting load on a shared machine moves both alike). Exact is
  * skipped, with a message, when its estimated time per call exceeds the limit.
  */
 public final class BackwardBenchmarkRunner {
@@ -44,6 +45,36 @@ public final class BackwardBenchmarkRunner {
         return results;
     }
 
+    /**
+     * Medians of {@code repeats} rounds of (first, second), after {@code warmups} rounds and at least 3 s of
+     * them; returns {first, second}.
+     */
+    static double[] interleaved(Runnable first, Runnable second, int warmups, int repeats) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < warmups || (i < 200 && System.nanoTime() - warmupStart < 3_000_000_000L); i++) {
+            first.run();
+            second.run();
+        }
+        double[] a = new double[repeats];
+        double[] b = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            first.run();
+            long middle = System.nanoTime();
+            second.run();
+            a[i] = (middle - start) / 1e9;
+            b[i] = (System.nanoTime() - middle) / 1e9;
+        }
+        return new double[] {median(a), median(b)};
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     private BenchmarkResult measure(int length, int step, int steps) {
         AttentionSpec spec = AttentionSpec.of(settings.batch(), settings.heads(), length, settings.dim(),
                 settings.block(), settings.causal());
@@ -55,11 +86,11 @@ public final class BackwardBenchmarkRunner {
         SavedForward saved = backend.hierarchicalForBackward(problem);
         backend.backward(saved, dOut);
         double firstCall = (System.nanoTime() - firstStart) / 1e9;
-        int warmups = length <= 16384 ? 2 : 1;
-        double forward = BenchmarkRunner.medianSeconds(() -> backend.hierarchical(problem, out), warmups,
-                settings.repeats());
-        double backward = BenchmarkRunner.medianSeconds(() -> backend.backward(saved, dOut), warmups,
-                settings.repeats());
+        // interleaved, after a warm-up of both: on a shared machine the load drifts, and the ratio should not
+        double[] times = interleaved(() -> backend.hierarchical(problem, out), () -> backend.backward(saved, dOut),
+                length <= 16384 ? 3 : 1, settings.repeats());
+        double forward = times[0];
+        double backward = times[1];
         double gflops = FlopModel.hierarchicalBackward(spec) / backward / 1e9;
         progress.printf(Locale.ROOT, "[%d/%d] L = %d: forward %.4f s, backward %.4f s (%.2fx), %.1f GFLOP/s%n", step,
                 steps, length, forward, backward, backward / forward, gflops);
