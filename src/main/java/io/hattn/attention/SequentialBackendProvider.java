@@ -54,6 +54,24 @@ public final class SequentialBackendProvider implements AttentionBackendProvider
                 copy(FullAttentionReference.forward(problem), out);
                 FiniteResult.require(problem, out);
             }
+
+            @Override
+            public SavedForward hierarchicalForBackward(AttentionProblem problem) {
+                return new SavedForward(NAME, problem, false, hierarchical(problem), null, null);
+            }
+
+            @Override
+            public SavedForward exactForBackward(AttentionProblem problem) {
+                return new SavedForward(NAME, problem, true, exact(problem), null, null);
+            }
+
+            /** The gradient oracle, which recomputes everything from the inputs in double. */
+            @Override
+            public AttentionGradients backward(SavedForward saved, float[] dOut) {
+                SavedForward.requireFor(NAME, saved, dOut);
+                return (saved.exact() ? GradientReference.exact(saved.problem(), dOut)
+                        : GradientReference.hierarchical(saved.problem(), dOut)).toFloat();
+            }
         };
     }
 

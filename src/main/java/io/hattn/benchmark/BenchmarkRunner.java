@@ -105,7 +105,7 @@ public final class BenchmarkRunner {
     }
 
     /** Warm-up: at least {@code warmups} calls and, for short calls, 1.5 seconds, so the JIT has settled. */
-    private static double medianSeconds(Runnable call, int warmups, int repeats) {
+    static double medianSeconds(Runnable call, int warmups, int repeats) {
         long warmupStart = System.nanoTime();
         for (int i = 0; i < warmups || (warmups > 0 && i < 500 && System.nanoTime() - warmupStart < 1_500_000_000L);
              i++) {

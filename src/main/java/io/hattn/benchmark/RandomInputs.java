@@ -22,6 +22,11 @@ public final class RandomInputs {
                 fill(spec.valueElements(), seed + 2));
     }
 
+    /** One tensor of {@code count} values uniform in [-sqrt 3, sqrt 3), reproducible from the seed. */
+    public static float[] tensor(int count, long seed) {
+        return fill(count, seed);
+    }
+
     static float[] fill(int count, long seed) {
         float[] values = new float[count];
         IntStream.range(0, (count + CHUNK - 1) / CHUNK).parallel().forEach(chunk -> {

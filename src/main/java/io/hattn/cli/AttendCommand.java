@@ -54,12 +54,20 @@ final class AttendCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    GradientOptions gradientOptions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         StreamingOption.requireCombination(streaming, causal, exact, backendOptions.backend);
+        if (streaming && gradientOptions.requested()) {
+            throw new BadInputException("--streaming computes outputs token by token, without gradients: drop "
+                    + "--grad, or --streaming");
+        }
+        gradientOptions.check(out);
         OutputFiles.requireWritable("--out", out);
         NpyArray queries = AttendInputs.readFloats("--q", q);
         AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.readFloats("--k", k),
@@ -67,14 +75,26 @@ final class AttendCommand implements Callable<Integer> {
                 causal, scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
+        float[] outputGradient = gradientOptions.requested() ? gradientOptions.readOutputGradient(outShape) : null;
         try (AttentionBackend backend = streaming ? StreamingOption.open() : backendOptions.open()) {
             long start = System.nanoTime();
-            float[] result = run(backend, problem);
+            OutputFiles files = new OutputFiles();
+            float[] result;
+            if (outputGradient == null) {
+                result = run(backend, problem);
+            } else {
+                GradientOptions.Result run = withOverflowNamed(() ->
+                        GradientOptions.run(backend, problem, exact, outputGradient));
+                result = run.output();
+                gradientOptions.addTo(files, run.gradients(), queries.shape(), outShape);
+            }
             double millis = (System.nanoTime() - start) / 1e6;
             NpyArray output = new NpyArray(outShape, result);
-            OutputFiles.writeNpy("--out", out, output);
-            spec.commandLine().getErr().printf("wrote %s %s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
-                    out, output.shapeString(), exact ? "exact" : "hierarchical",
+            files.add("--out", out, output);
+            files.writeAll();
+            spec.commandLine().getErr().printf("wrote %s %s%s: %s attention (L = %d, Nr = %d%s) on %s in %.1f ms%n",
+                    out, output.shapeString(), outputGradient == null ? "" : " and its gradients",
+                    exact ? "exact" : "hierarchical",
                     problem.spec().length(), block, causal ? ", causal" : "", backend.describe(), millis);
             spec.commandLine().getErr().flush();
         }
@@ -83,8 +103,12 @@ final class AttendCommand implements Callable<Integer> {
 
     /** The attention the options ask for; a float32 overflow names the options whose inputs are too large. */
     private float[] run(AttentionBackend backend, AttentionProblem problem) {
+        return withOverflowNamed(() -> exact ? backend.exact(problem) : backend.hierarchical(problem));
+    }
+
+    private static <T> T withOverflowNamed(java.util.function.Supplier<T> call) {
         try {
-            return exact ? backend.exact(problem) : backend.hierarchical(problem);
+            return call.get();
         } catch (FloatOverflowException e) {
             throw new BadInputException(optionsOf(e.inputs()) + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionSpec;
+import io.hattn.benchmark.BackwardBenchmarkRunner;
 import io.hattn.benchmark.BenchmarkResult;
 import io.hattn.benchmark.BenchmarkRunner;
 import io.hattn.benchmark.BenchmarkSettings;
@@ -65,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
             + "the state bytes of the hierarchical decoding state and of exact attention with a KV cache (CPU).")
     boolean decode;
 
+    @Option(names = "--backward", description = "Time the backward passes instead (hierarchical against exact), "
+            + "with the forward beside them: hier_* and exact_* are then the backward passes, the note gives the "
+            + "forward's time and backward / forward.")
+    boolean backward;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -77,6 +83,12 @@ final class BenchCommand implements Callable<Integer> {
         if (out != null) {
             OutputFiles.requireWritable("--out", out);
         }
+        if (decode && backward) {
+            throw new BadInputException("--decode and --backward measure different things: give one of them");
+        }
+        if (backward && reference != null) {
+            throw new BadInputException("--reference compares forward outputs; it does not go with --backward");
+        }
         if (decode) {
             return DecodeBench.run(lengths, dim, heads, block, batch, repeats, backendOptions.backend, resultFormat,
                     out, spec.commandLine().getOut());
@@ -88,7 +100,9 @@ final class BenchCommand implements Callable<Integer> {
              AttentionBackend referenceBackend = reference == null ? null : BackendOptions.open(reference, null)) {
             PrintStream progress = System.err;
             progress.println("hattn bench: " + settings + " on " + backend.describe());
-            List<BenchmarkResult> results = new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
+            List<BenchmarkResult> results = backward
+                    ? new BackwardBenchmarkRunner(backend, settings, progress).run()
+                    : new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
             String text = resultFormat.render(MachineInfo.current(), results);
             if (out == null) {
                 spec.commandLine().getOut().print(text);

@@ -4,17 +4,24 @@ import io.hattn.io.AtomicOutput;
 import io.hattn.io.Npy;
 import io.hattn.io.NpyArray;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Output files of the commands: checked before any work starts (so that a long run does not end in an error
- * about its output folder), then written whole or not at all. Every complaint names the option.
+ * about its output folder), then written whole or not at all. Every complaint names the option. An instance is
+ * a group of .npy outputs written all or none: each goes to a hidden temporary file beside its target first,
+ * and only when every one is complete are they renamed over their targets.
  */
 final class OutputFiles {
-
-    private OutputFiles() {
-    }
+    private final Map<Path, NpyArray> files = new LinkedHashMap<>();
+    private final Map<Path, String> options = new LinkedHashMap<>();
 
     /** Throws a {@link BadInputException} naming {@code option} unless {@code file} can be written. */
     static void requireWritable(String option, Path file) {
@@ -56,5 +63,42 @@ final class OutputFiles {
 
     static void writeString(String option, Path file, String text) {
         write(option, file, target -> AtomicOutput.writeString(target, text));
+    }
+
+    /** A file of the group, and the option that named it (for the message when it cannot be written). */
+    void add(String option, Path target, NpyArray array) {
+        requireWritable(option, target);
+        files.put(target, array);
+        options.put(target, option);
+    }
+
+    /** Every file of the group, or none. */
+    void writeAll() throws IOException {
+        List<Path[]> written = new ArrayList<>();
+        try {
+            for (Map.Entry<Path, NpyArray> file : files.entrySet()) {
+                Path target = file.getKey().toAbsolutePath();
+                Path temporary = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                        + "." + System.nanoTime() + ".part");
+                written.add(new Path[] {temporary, target});
+                try {
+                    Npy.write(temporary, file.getValue());
+                } catch (IOException e) {
+                    throw new BadInputException(options.get(file.getKey()) + ": cannot write " + file.getKey() + " ("
+                            + BadInputException.reason(e) + "); no output was written", e);
+                }
+            }
+            for (Path[] file : written) {
+                try {
+                    Files.move(file[0], file[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(file[0], file[1], StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } finally {
+            for (Path[] file : written) {
+                Files.deleteIfExists(file[0]);
+            }
+        }
     }
 }

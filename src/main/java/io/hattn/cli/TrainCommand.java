@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig config = modelConfig();
         TrainingOptions options = trainingOptions();
-        RunFolder.requireUsable("--out", out, resume);
+        RunFolder.requireUsable(resume ? "--resume: --out" : "--out", out, resume);
         Checkpoints checkpoints = new Checkpoints(out, task, fixedSettings());
         if (resume && !checkpoints.exists()) {
             throw new BadInputException("--resume: " + out + " holds no " + Checkpoints.FILE);

@@ -1,8 +1,10 @@
 package io.hattn.cpu;
 
 import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.FiniteResult;
+import io.hattn.attention.SavedForward;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -17,6 +19,8 @@ public final class CpuBackend implements AttentionBackend {
     private final ParallelRange parallel;
     private final HierarchicalForward hierarchical;
     private final ExactForward exact;
+    private final HierarchicalBackward hierarchicalBackward;
+    private final ExactBackward exactBackward;
 
     public CpuBackend(int threads) {
         this(threads, HierarchicalForward.DEFAULT_STRIP_TOKENS);
@@ -31,6 +35,8 @@ public final class CpuBackend implements AttentionBackend {
         this.parallel = new ParallelRange(pool);
         this.hierarchical = new HierarchicalForward(parallel, stripTokens);
         this.exact = new ExactForward(parallel);
+        this.hierarchicalBackward = new HierarchicalBackward(parallel);
+        this.exactBackward = new ExactBackward(parallel);
     }
 
     public CpuBackend() {
@@ -80,10 +86,44 @@ public final class CpuBackend implements AttentionBackend {
         }
     }
 
+    /** The forward, keeping each row's offset c_i and denominator D_i besides the output (section 11). */
+    @Override
+    public synchronized SavedForward hierarchicalForBackward(AttentionProblem problem) {
+        float[] out = new float[problem.outputElements()];
+        float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
+        float[] denominators = new float[offsets.length];
+        hierarchical.run(problem, out, offsets, denominators);
+        requireFinite(problem, out);
+        return new SavedForward(NAME, problem, false, out, offsets, denominators);
+    }
+
+    @Override
+    public synchronized SavedForward exactForBackward(AttentionProblem problem) {
+        float[] out = new float[problem.outputElements()];
+        float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
+        float[] denominators = new float[offsets.length];
+        exact.run(problem, out, offsets, denominators);
+        requireFinite(problem, out);
+        return new SavedForward(NAME, problem, true, out, offsets, denominators);
+    }
+
+    @Override
+    public synchronized AttentionGradients backward(SavedForward saved, float[] dOut) {
+        SavedForward.requireFor(NAME, saved, dOut);
+        AttentionGradients gradients = saved.exact() ? exactBackward.run(saved, dOut)
+                : hierarchicalBackward.run(saved, dOut);
+        requireFinite(saved.problem(), gradients.dq());
+        requireFinite(saved.problem(), gradients.dk());
+        requireFinite(saved.problem(), gradients.dv());
+        return gradients;
+    }
+
     @Override
     public synchronized void close() {
         hierarchical.release();
         exact.release();
+        hierarchicalBackward.release();
+        exactBackward.release();
         pool.shutdown();
     }
 

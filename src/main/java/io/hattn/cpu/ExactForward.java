@@ -20,6 +20,11 @@ final class ExactForward {
     }
 
     void run(AttentionProblem problem, float[] out) {
+        run(problem, out, null, null);
+    }
+
+    /** The forward; with {@code rowOffsets} not null, also each row's final offset and denominator. */
+    void run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         if (problem.bias() != null) {
             throw new IllegalArgumentException("bias is defined for hierarchical attention only; pass null");
@@ -41,7 +46,7 @@ final class ExactForward {
                 parallel.forEach(tiles, 1, (from, to) -> {
                     SoftmaxTile tile = new SoftmaxTile(TILE, TILE, 1, spec.valueDim());
                     for (int queryTile = from; queryTile < to; queryTile++) {
-                        attendTile(spec, head, queryTile, tiles, tile, outputRow, out);
+                        attendTile(spec, head, queryTile, tiles, tile, outputRow, out, rowOffsets, rowDenominators);
                     }
                 });
             }
@@ -52,29 +57,42 @@ final class ExactForward {
         keys = null;
     }
 
+    /**
+     * Scores of query tile against key tile into the tile (one segment), invalid keys and the causal future at
+     * -inf; the forward and the backward both recompute scores here.
+     */
+    static void tileScores(AttentionSpec spec, Pyramid head, int queryTile, int keyTile, SoftmaxTile tile) {
+        int keyRow = keyTile * TILE;
+        tile.clearSegments();
+        tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), head.weightIndex(0, keyRow));
+        tile.computeScores(head.queries(0), head.queryOffset(0, queryTile * TILE), TILE, spec.dim(), spec.scale(),
+                head.keys(0));
+        boolean diagonal = spec.causal() && keyTile == queryTile;
+        float[] weights = head.weights(0);
+        for (int r = 0; r < TILE; r++) {
+            for (int c = 0; c < TILE; c++) {
+                if (weights[keyRow + c] == 0f || (diagonal && c > r)) {
+                    tile.scores[r * TILE + c] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
     private static void attendTile(AttentionSpec spec, Pyramid head, int queryTile, int tiles, SoftmaxTile tile,
-                                   int outputRow, float[] out) {
+                                   int outputRow, float[] out, float[] rowOffsets, float[] rowDenominators) {
         int firstRow = queryTile * TILE;
         tile.clear(TILE);
         int lastKeyTile = spec.causal() ? queryTile : tiles - 1;
         for (int keyTile = 0; keyTile <= lastKeyTile; keyTile++) {
-            int keyRow = keyTile * TILE;
-            tile.clearSegments();
-            tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), head.weightIndex(0, keyRow));
-            tile.computeScores(head.queries(0), head.queryOffset(0, firstRow), TILE, spec.dim(), spec.scale(),
-                    head.keys(0));
-            boolean diagonal = spec.causal() && keyTile == queryTile;
-            for (int r = 0; r < TILE; r++) {
-                for (int c = 0; c < TILE; c++) {
-                    if (head.weights(0)[keyRow + c] == 0f || (diagonal && c > r)) {
-                        tile.scores[r * TILE + c] = Float.NEGATIVE_INFINITY;
-                    }
-                }
-            }
+            tileScores(spec, head, queryTile, keyTile, tile);
             tile.rescaleAndExponentiate(TILE, TILE);
             tile.accumulate(TILE, head.values(0), head.weights(0));
         }
-        tile.writeNormalized(Math.min(TILE, spec.length() - firstRow), head.weights(0), firstRow, out,
-                (outputRow + firstRow) * spec.valueDim());
+        int rows = Math.min(TILE, spec.length() - firstRow);
+        tile.writeNormalized(rows, head.weights(0), firstRow, out, (outputRow + firstRow) * spec.valueDim());
+        if (rowOffsets != null) {
+            System.arraycopy(tile.maxima, 0, rowOffsets, outputRow + firstRow, rows);
+            System.arraycopy(tile.denominators, 0, rowDenominators, outputRow + firstRow, rows);
+        }
     }
 }

@@ -15,21 +15,13 @@ import java.util.ArrayDeque;
  */
 final class HierarchicalForward {
 
-    private static final int LEFT = -1;
-    private static final int DIAGONAL = 0;
-    private static final int RIGHT = 1;
-    private static final int[] BIDIRECTIONAL_FINEST = {LEFT, DIAGONAL, RIGHT};
-    private static final int[] BIDIRECTIONAL_COARSE = {LEFT, RIGHT};
-    private static final int[] CAUSAL_FINEST = {LEFT, DIAGONAL};
-    private static final int[] CAUSAL_COARSE = {LEFT};
-
     /** Default strip: about 1024 fine tokens, whose softmax states (~0.5 MiB at dv = 64) stay in L2. */
     static final int DEFAULT_STRIP_TOKENS = 1024;
 
     private final ParallelRange parallel;
     private final int stripTokens;
     private final ArrayDeque<HeadWorkspace> idle = new ArrayDeque<>();
-    private ScoreMasks masks;
+    private BlockScores scores;
 
     HierarchicalForward(ParallelRange parallel, int stripTokens) {
         this.parallel = parallel;
@@ -37,23 +29,31 @@ final class HierarchicalForward {
     }
 
     void run(AttentionProblem problem, float[] out) {
+        run(problem, out, null, null);
+    }
+
+    /**
+     * The forward; when {@code rowOffsets} is not null, also each valid row's final softmax offset c_i and
+     * denominator D_i into rowOffsets and rowDenominators ([batch, heads, length]), for the backward.
+     */
+    void run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         HierarchyShape shape = spec.hierarchy();
-        if (masks == null || masks.block != spec.block()) {
-            masks = new ScoreMasks(spec.block());
+        if (scores == null || scores.masks.block != spec.block()) {
+            scores = new BlockScores(spec.block());
         }
         if (spec.headCount() >= parallel.threads()) {
             parallel.forEach(spec.headCount(), 1, (from, to) -> {
                 HeadWorkspace workspace = borrow(spec, shape);
                 for (int head = from; head < to; head++) {
-                    runHead(problem, head, workspace, ParallelRange.SEQUENTIAL, out);
+                    runHead(problem, head, workspace, ParallelRange.SEQUENTIAL, out, rowOffsets, rowDenominators);
                 }
                 giveBack(workspace);
             });
         } else {
             HeadWorkspace workspace = borrow(spec, shape);
             for (int head = 0; head < spec.headCount(); head++) {
-                runHead(problem, head, workspace, parallel, out);
+                runHead(problem, head, workspace, parallel, out, rowOffsets, rowDenominators);
             }
             giveBack(workspace);
         }
@@ -81,7 +81,7 @@ final class HierarchicalForward {
     }
 
     private void runHead(AttentionProblem problem, int head, HeadWorkspace workspace, ParallelRange blocks,
-                         float[] out) {
+                         float[] out, float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         Pyramid pyramid = workspace.pyramid;
         int b = head / spec.heads();
@@ -99,7 +99,8 @@ final class HierarchicalForward {
             blocks.forEach(count, 1, (from, to) -> {
                 SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
                 for (int block = from; block < to; block++) {
-                    runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out);
+                    runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out,
+                            rowOffsets, rowDenominators);
                 }
             });
         }
@@ -128,7 +129,7 @@ final class HierarchicalForward {
                     LevelStates parents = level == stripLevels - 1 ? whole : strip;
                     for (int block = s * perStrip; block < (s + 1) * perStrip; block++) {
                         runBlock(problem, h, outputRow, local, parents, strip, level, block, finestBlocks >> level,
-                                tile, out);
+                                tile, out, rowOffsets, rowDenominators);
                     }
                 }
             }
@@ -182,10 +183,11 @@ final class HierarchicalForward {
     }
 
     private void runBlock(AttentionProblem problem, int h, int outputRow, Pyramid pyramid, LevelStates parents,
-                          LevelStates own, int level, int block, int blocks, SoftmaxTile tile, float[] out) {
+                          LevelStates own, int level, int block, int blocks, SoftmaxTile tile, float[] out,
+                          float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         int nr = spec.block();
-        if (noValidRow(pyramid.weights(level), pyramid.weightIndex(level, block * nr), nr)) {
+        if (BlockScores.noValidRow(pyramid.weights(level), pyramid.weightIndex(level, block * nr), nr)) {
             if (level > 0) {
                 own.storeEmpty(level, block * nr, nr);
             } else {
@@ -193,23 +195,7 @@ final class HierarchicalForward {
             }
             return;
         }
-        tile.clearSegments();
-        for (int side : sidesOf(spec.causal(), level)) {
-            int keyBlock = block + side;
-            if (keyBlock >= 0 && keyBlock < blocks) {
-                tile.addSegment(pyramid.keyBlockBase(level, keyBlock), pyramid.valueOffset(level, keyBlock * nr),
-                        pyramid.weightIndex(level, keyBlock * nr));
-            }
-        }
-        tile.computeScores(pyramid.queries(level), pyramid.queryOffset(level, block * nr), nr, spec.dim(),
-                spec.scale(), pyramid.keys(level));
-        int segment = 0;
-        for (int side : sidesOf(spec.causal(), level)) {
-            int keyBlock = block + side;
-            if (keyBlock >= 0 && keyBlock < blocks) {
-                maskSegment(problem, h, pyramid, level, block, side, tile, segment++ * nr);
-            }
-        }
+        scores.compute(problem, h, pyramid, level, block, blocks, tile);
         if (level == pyramid.levels - 1) {
             tile.clear(nr);
             tile.rescaleAndExponentiate(nr, tile.columns());
@@ -220,53 +206,15 @@ final class HierarchicalForward {
         if (level > 0) {
             own.store(level, block * nr, nr, tile);
         } else {
-            tile.writeNormalized(Math.min(nr, spec.length() - block * nr), pyramid.weights(0),
-                    pyramid.weightIndex(0, block * nr), out, (outputRow + block * nr) * spec.valueDim());
-        }
-    }
-
-    /** Key blocks a query block meets at a level (section 4 step 1; section 6 for causal). */
-    private static int[] sidesOf(boolean causal, int level) {
-        if (causal) {
-            return level == 0 ? CAUSAL_FINEST : CAUSAL_COARSE;
-        }
-        return level == 0 ? BIDIRECTIONAL_FINEST : BIDIRECTIONAL_COARSE;
-    }
-
-    /**
-     * Removes the scores that are not this level's (the quadrant already computed one level finer, the future,
-     * invalid keys) and adds the relative-position bias (section 7), indexed by j_l - i_l.
-     */
-    private void maskSegment(AttentionProblem problem, int h, Pyramid pyramid, int level, int block, int side,
-                             SoftmaxTile tile, int column) {
-        int nr = pyramid.block;
-        if (level > 0) {
-            ScoreMasks.apply(side == RIGHT ? masks.rightNeighbourCorrection : masks.leftNeighbourCorrection, tile,
-                    column);
-        } else if (side == DIAGONAL && problem.spec().causal()) {
-            ScoreMasks.apply(masks.causalDiagonal, tile, column);
-        }
-        int keyRow = pyramid.weightIndex(level, (block + side) * nr);
-        float[] weights = pyramid.weights(level);
-        if (ScoreMasks.anyInvalid(weights, keyRow, nr)) {
-            ScoreMasks.dropInvalidKeys(weights, keyRow, tile, column, nr, nr);
-        }
-        float[] bias = problem.bias();
-        if (bias != null) {
-            int biasBase = h * (4 * nr - 1) + side * nr + 2 * nr - 1;
-            for (int r = 0; r < nr; r++) {
-                TileKernels.addInto(tile.scores, r * tile.scoreStride + column, bias, biasBase - r, nr);
+            int rows = Math.min(nr, spec.length() - block * nr);
+            tile.writeNormalized(rows, pyramid.weights(0), pyramid.weightIndex(0, block * nr), out,
+                    (outputRow + block * nr) * spec.valueDim());
+            if (rowOffsets != null && rows > 0) {
+                // what the backward needs of each row: its final offset c_i and denominator D_i (section 11)
+                System.arraycopy(tile.maxima, 0, rowOffsets, outputRow + block * nr, rows);
+                System.arraycopy(tile.denominators, 0, rowDenominators, outputRow + block * nr, rows);
             }
         }
-    }
-
-    private static boolean noValidRow(float[] weights, int firstRow, int rows) {
-        for (int r = firstRow; r < firstRow + rows; r++) {
-            if (weights[r] > 0f) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void writeZeros(AttentionSpec spec, Pyramid pyramid, int outputRow, int firstToken,

@@ -22,6 +22,8 @@ final class SoftmaxTile {
     final int[] segmentKeyBase;
     final int[] segmentValueOffset;
     final int[] segmentWeightRow;
+    /** Where each segment's key block lies relative to the query block (hierarchical tiles; see BlockScores). */
+    final int[] segmentSide;
     int segments;
 
     SoftmaxTile(int rows, int segmentWidth, int maxSegments, int valueDim) {
@@ -31,6 +33,7 @@ final class SoftmaxTile {
         this.segmentKeyBase = new int[maxSegments];
         this.segmentValueOffset = new int[maxSegments];
         this.segmentWeightRow = new int[maxSegments];
+        this.segmentSide = new int[maxSegments];
         this.valueDim = valueDim;
         this.scores = new float[rows * scoreStride];
         this.maxima = new float[rows];

@@ -442,6 +442,52 @@ final class TileKernels {
         }
     }
 
+    /** {@code dst[dOff + c] += src[sOff + c] * factor} for {@code c < count}. */
+    static void addScaled(float[] src, int sOff, float[] dst, int dOff, int count, float factor) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            FloatVector scale = FloatVector.broadcast(Simd.SPECIES, factor);
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, src, sOff + c)
+                        .fma(scale, FloatVector.fromArray(Simd.SPECIES, dst, dOff + c)).intoArray(dst, dOff + c);
+            }
+        }
+        for (; c < count; c++) {
+            dst[dOff + c] += src[sOff + c] * factor;
+        }
+    }
+
+    /**
+     * The score gradient of one row (docs/algorithm.md section 11), in place:
+     * {@code g[gOff + c] = e[eOff + c] * (g[gOff + c] - w[wOff + c] * delta)} for {@code c < count}, where e holds
+     * exp(s - m), g the products G . Vc, and w the key weights.
+     */
+    static void scoreGradient(float[] e, int eOff, float[] g, int gOff, float[] w, int wOff, float delta, int count) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            FloatVector minusDelta = FloatVector.broadcast(Simd.SPECIES, -delta);
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, w, wOff + c)
+                        .fma(minusDelta, FloatVector.fromArray(Simd.SPECIES, g, gOff + c))
+                        .mul(FloatVector.fromArray(Simd.SPECIES, e, eOff + c)).intoArray(g, gOff + c);
+            }
+        }
+        for (; c < count; c++) {
+            g[gOff + c] = e[eOff + c] * (g[gOff + c] - w[wOff + c] * delta);
+        }
+    }
+
+    /** {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]} for r < rows, c < columns. */
+    static void transpose(float[] src, int sOff, int sStride, int rows, int columns, float[] dst, int dOff,
+                          int dStride) {
+        for (int r = 0; r < rows; r++) {
+            int in = sOff + r * sStride;
+            for (int c = 0; c < columns; c++) {
+                dst[dOff + c * dStride + r] = src[in + c];
+            }
+        }
+    }
+
     /** Lanes 0, 2, 4, ... and 1, 3, 5, ... of two vectors laid end to end. */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i);
     private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i + 1);

@@ -1,7 +1,11 @@
 package io.hattn.cpu;
 
+import io.hattn.attention.AttentionGradients;
+import io.hattn.attention.GradientReference;
 import io.hattn.attention.HierarchicalAttentionReference;
+import io.hattn.attention.ReferenceGradients;
 import io.hattn.testing.RandomCases;
+import io.hattn.testing.Tensors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,5 +45,32 @@ class StripPathTest {
                 oneThread.hierarchical(c.problem()));
         RandomCases.HIERARCHICAL.assertClose("2 threads, 32-token strips, " + c, oracle,
                 twoThreads.hierarchical(c.problem()));
+    }
+
+    /** Every third case: the backward reads the offsets c_i of a strip-path forward (they must be the same). */
+    static java.util.List<RandomCases.Case> backwardCases() {
+        java.util.List<RandomCases.Case> every = RandomCases.cases();
+        java.util.List<RandomCases.Case> some = new java.util.ArrayList<>();
+        for (int n = 0; n < every.size(); n += 3) {
+            some.add(every.get(n));
+        }
+        return some;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backwardCases")
+    void backwardAfterAStripForwardMatchesTheOracle(RandomCases.Case c) {
+        float[] dOut = Tensors.gaussian(c.problem().outputElements(), 79);
+        ReferenceGradients oracle = GradientReference.hierarchical(c.problem(), dOut);
+        for (CpuBackend cpu : new CpuBackend[] {oneThread, twoThreads}) {
+            AttentionGradients g = cpu.backward(cpu.hierarchicalForBackward(c.problem()), dOut);
+            String what = cpu.device() + " strips " + c;
+            RandomCases.HIERARCHICAL_GRADIENTS.assertCloseScaled(what + " dq", oracle.dq(), g.dq());
+            RandomCases.HIERARCHICAL_GRADIENTS.assertCloseScaled(what + " dk", oracle.dk(), g.dk());
+            RandomCases.HIERARCHICAL_GRADIENTS.assertCloseScaled(what + " dv", oracle.dv(), g.dv());
+            if (oracle.dbias() != null) {
+                RandomCases.HIERARCHICAL_GRADIENTS.assertCloseScaled(what + " dbias", oracle.dbias(), g.dbias());
+            }
+        }
     }
 }

@@ -77,6 +77,20 @@ public record Tolerance(double atol, double rtol, double relL2, double maxAbs) {
         }
     }
 
+    /**
+     * The same gate with atol taken relative to the largest |reference| element, for tensors (gradients) whose
+     * scale varies from case to case: {@code |a - r| <= atol * max|ref| + rtol * |r|}, and the max-abs ceiling
+     * relative to the largest element too.
+     */
+    public void assertCloseScaled(String what, double[] reference, float[] actual) {
+        double largest = 0;
+        for (double r : reference) {
+            largest = Math.max(largest, Math.abs(r));
+        }
+        new Tolerance(atol * largest, rtol, relL2, maxAbs * Math.max(largest, Double.MIN_NORMAL)).assertClose(what,
+                reference, actual);
+    }
+
     public void assertClose(String what, float[] reference, float[] actual) {
         double[] widened = new double[reference.length];
         for (int i = 0; i < reference.length; i++) {

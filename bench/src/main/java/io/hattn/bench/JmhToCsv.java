@@ -39,26 +39,43 @@ public final class JmhToCsv {
     private static final String HIERARCHICAL = HierarchicalForwardBenchmark.class.getName() + ".forward";
     private static final String EXACT = ExactForwardBenchmark.class.getName() + ".forward";
     private static final String FMA = FmaPeakBenchmark.class.getName() + ".fma";
+    private static final String HIERARCHICAL_BACKWARD = HierarchicalBackwardBenchmark.class.getName() + ".backward";
+    private static final String HIERARCHICAL_FORWARD_BESIDE = HierarchicalBackwardBenchmark.class.getName()
+            + ".forward";
+    private static final String EXACT_BACKWARD = ExactBackwardBenchmark.class.getName() + ".backward";
 
     private JmhToCsv() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: JmhToCsv JMH.json OUT.csv");
+        boolean backward = args.length == 3 && args[2].equals("--backward");
+        if (args.length != 2 && !backward) {
+            System.err.println("usage: JmhToCsv JMH.json OUT.csv [--backward]");
             System.exit(2);
         }
         Path json = Path.of(args[0]);
         Path csv = Path.of(args[1]);
         JsonArray runs = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonArray();
-        String text = convert(runs);
+        String text = convert(runs, backward);
         writeAtomically(csv, text);
         System.err.print(text);
         System.err.println("wrote " + csv);
     }
 
     static String convert(JsonArray runs) {
-        Map<Shape, double[]> seconds = new TreeMap<>(); // shape -> {hierarchical, exact}
+        return convert(runs, false);
+    }
+
+    /**
+     * With {@code backward}, the rows are the backward benchmarks instead: hier_* and exact_* are the
+     * hierarchical and exact backward passes (GFLOP/s from FlopModel's backward models), speedup is exact
+     * backward over hierarchical backward, and the note gives the forward measured beside the hierarchical
+     * backward in the same run and the backward / forward ratio.
+     */
+    static String convert(JsonArray runs, boolean backward) {
+        String hierarchicalName = backward ? HIERARCHICAL_BACKWARD : HIERARCHICAL;
+        String exactName = backward ? EXACT_BACKWARD : EXACT;
+        Map<Shape, double[]> seconds = new TreeMap<>(); // shape -> {hierarchical, exact, forward beside}
         Double fmaGflops = null;
         int fmaThreads = 0;
         JsonObject any = null;
@@ -75,12 +92,13 @@ public final class JmhToCsv {
                 JsonObject flops = run.getAsJsonObject("secondaryMetrics").getAsJsonObject("flops");
                 fmaGflops = flops.get("score").getAsDouble() * perSecond(flops.get("scoreUnit").getAsString()) / 1e9;
                 fmaThreads = run.get("threads").getAsInt();
-            } else if (benchmark.equals(HIERARCHICAL) || benchmark.equals(EXACT)) {
+            } else if (benchmark.equals(hierarchicalName) || benchmark.equals(exactName)
+                    || (backward && benchmark.equals(HIERARCHICAL_FORWARD_BESIDE))) {
                 JsonObject metric = run.getAsJsonObject("primaryMetric");
                 double value = median(metric) * secondsPerOp(metric.get("scoreUnit").getAsString());
-                double[] pair = seconds.computeIfAbsent(Shape.of(run.getAsJsonObject("params")),
-                        key -> new double[] {Double.NaN, Double.NaN});
-                pair[benchmark.equals(HIERARCHICAL) ? 0 : 1] = value;
+                double[] slots = seconds.computeIfAbsent(Shape.of(run.getAsJsonObject("params")),
+                        key -> new double[] {Double.NaN, Double.NaN, Double.NaN});
+                slots[benchmark.equals(hierarchicalName) ? 0 : benchmark.equals(exactName) ? 1 : 2] = value;
             } else {
                 System.err.println("JmhToCsv: ignoring benchmark " + benchmark);
             }
@@ -116,16 +134,21 @@ public final class JmhToCsv {
             AttentionSpec spec = AttentionSpec.of(s.batch, s.heads, s.length, s.dim, s.block, s.causal);
             double hier = entry.getValue()[0];
             double exact = entry.getValue()[1];
-            double hierGflops = FlopModel.hierarchical(spec) / hier / 1e9;
-            double exactGflops = FlopModel.exact(spec) / exact / 1e9;
+            double hierGflops = (backward ? FlopModel.hierarchicalBackward(spec) : FlopModel.hierarchical(spec))
+                    / hier / 1e9;
+            double exactGflops = (backward ? FlopModel.exactBackward(spec) : FlopModel.exact(spec)) / exact / 1e9;
             List<String> shares = new ArrayList<>();
+            double forward = entry.getValue()[2];
+            String beside = backward && !Double.isNaN(forward) ? String.format(Locale.ROOT,
+                    "forward %.4g s, backward/forward %.2f", forward, hier / forward) : "";
             if (fmaGflops != null && !Double.isNaN(hier)) {
                 shares.add("hier " + percent(hierGflops / fmaGflops));
             }
             if (fmaGflops != null && !Double.isNaN(exact)) {
                 shares.add("exact " + percent(exactGflops / fmaGflops));
             }
-            String note = shares.isEmpty() ? "" : String.join(" / ", shares) + " of FMA peak";
+            String peak = shares.isEmpty() ? "" : String.join(" / ", shares) + " of FMA peak";
+            String note = beside.isEmpty() || peak.isEmpty() ? beside + peak : beside + "; " + peak;
             out.append(String.join(",", quote(backend), quote(device), Integer.toString(s.batch),
                     Integer.toString(s.heads), Integer.toString(s.length), Integer.toString(s.dim),
                     Integer.toString(s.block), Boolean.toString(s.causal), number(hier), number(hierGflops),
