@@ -8,6 +8,17 @@ jdk_feature_version() {
         | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
+jdk_candidates() {
+    # prints every folder that may hold a JDK, one per line: $JAVA_HOME, /usr/lib/jvm/*, the java on PATH
+    path_java="$(command -v java 2>/dev/null || true)"
+    [ -n "${JAVA_HOME:-}" ] && echo "$JAVA_HOME"
+    for candidate in /usr/lib/jvm/*; do
+        echo "$candidate"
+    done
+    [ -n "$path_java" ] && dirname "$(dirname "$(readlink -f "$path_java")")"
+    return 0
+}
+
 find_newest_jdk() {
     if [ -n "${HATTN_JAVA_HOME:-}" ]; then
         echo "$HATTN_JAVA_HOME"
@@ -15,12 +26,7 @@ find_newest_jdk() {
     fi
     best=""
     best_version=0
-    path_java="$(command -v java 2>/dev/null || true)"
-    path_home=""
-    if [ -n "$path_java" ]; then
-        path_home="$(dirname "$(dirname "$(readlink -f "$path_java")")")"
-    fi
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* "$path_home"; do
+    while read -r candidate; do
         [ -n "$candidate" ] && [ -d "$candidate" ] || continue
         version="$(jdk_feature_version "$candidate")"
         [ -n "$version" ] || continue
@@ -28,10 +34,21 @@ find_newest_jdk() {
             best="$(readlink -f "$candidate")"
             best_version="$version"
         fi
-    done
+    done < <(jdk_candidates)
     if [ "$best_version" -lt 17 ]; then
         echo "hattn: no JDK 17 or newer found (looked at JAVA_HOME, /usr/lib/jvm, PATH)" >&2
         return 1
     fi
     echo "$best"
+}
+
+find_jdk_with_feature() {
+    # prints the first JDK of feature version $1 found (JAVA_HOME, /usr/lib/jvm, PATH), or nothing
+    while read -r candidate; do
+        [ -n "$candidate" ] && [ -d "$candidate" ] || continue
+        if [ "$(jdk_feature_version "$candidate")" = "$1" ]; then
+            readlink -f "$candidate"
+            return
+        fi
+    done < <(jdk_candidates)
 }

@@ -13,7 +13,7 @@ public interface AttentionBackend extends AutoCloseable {
     /** The device that actually runs the kernels, in words, e.g. "Java Vector API, 2 threads, 512-bit". */
     String device();
 
-    /** Hierarchical attention (h-attention.md sections 1-7), output [batch, heads, length, valueDim]. */
+    /** Hierarchical attention (docs/algorithm.md sections 1-7), output [batch, heads, length, valueDim]. */
     void hierarchical(AttentionProblem problem, float[] out);
 
     /** Exact softmax attention with the same masks and causal option; the bias is not supported. */

@@ -6,10 +6,11 @@ package io.hattn.attention;
  *   <li>{@code q}, {@code k}: [batch, heads, length, dim]; q is raw, scores are {@code scale * q.k}.</li>
  *   <li>{@code v}: [batch, heads, length, valueDim].</li>
  *   <li>{@code mask}: [batch, length], true = valid token, applying to queries and keys; null = all valid.</li>
- *   <li>{@code bias}: [heads, 4 Nr - 1] relative-position bias in coarse units (h-attention.md section 7);
+ *   <li>{@code bias}: [heads, 4 Nr - 1] relative-position bias in coarse units (docs/algorithm.md section 7);
  *       null = none.</li>
  * </ul>
- * The arrays are not copied; backends never write to them.
+ * The arrays are not copied; backends never write to them. Every value must be finite: the constructor checks,
+ * so that no backend ever sees a NaN or an infinity it would spread through whole rows.
  */
 public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[] v, boolean[] mask, float[] bias) {
 
@@ -24,6 +25,12 @@ public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[]
         if (bias != null && bias.length != spec.heads() * spec.biasEntriesPerHead()) {
             throw new IllegalArgumentException("bias must have heads x (4 Nr - 1) = "
                     + spec.heads() * spec.biasEntriesPerHead() + " entries, got " + bias.length);
+        }
+        requireFinite("q", q);
+        requireFinite("k", k);
+        requireFinite("v", v);
+        if (bias != null) {
+            requireFinite("bias", bias);
         }
     }
 
@@ -48,17 +55,11 @@ public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[]
         return spec.valueElements();
     }
 
-    /** Throws when any input holds NaN or infinity, naming the tensor and the first bad index. */
-    public void requireFinite() {
-        requireFinite("q", q);
-        requireFinite("k", k);
-        requireFinite("v", v);
-        if (bias != null) {
-            requireFinite("bias", bias);
-        }
-    }
-
+    /** Throws when the tensor holds NaN or infinity, naming it and the first bad index. */
     private static void requireFinite(String name, float[] values) {
+        if (FiniteResult.allFinite(values, 0, values.length)) {
+            return;
+        }
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw new IllegalArgumentException(name + " must hold finite numbers, found " + values[i]

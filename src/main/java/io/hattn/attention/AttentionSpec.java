@@ -3,7 +3,7 @@ package io.hattn.attention;
 /**
  * The shape and options of one attention call: {@code batch x heads} independent heads over sequences of
  * {@code length} tokens, queries and keys of width {@code dim}, values of width {@code valueDim}, hierarchical
- * block size {@code block} (Nr of h-attention.md), decoder masking, and the score scale applied to q.k.
+ * block size {@code block} (Nr of docs/algorithm.md), decoder masking, and the score scale applied to q.k.
  *
  * <p>Any length is accepted: the hierarchy pads to {@link HierarchyShape#paddedLength()} with a mask, so the
  * user never has to. Every argument is validated here once, with a message that names it.
@@ -63,7 +63,7 @@ public record AttentionSpec(int batch, int heads, int length, int dim, int value
         return batch * heads * length * valueDim;
     }
 
-    /** Entries of the relative-position bias table: 4 Nr - 1 per head (h-attention.md section 7). */
+    /** Entries of the relative-position bias table: 4 Nr - 1 per head (docs/algorithm.md section 7). */
     public int biasEntriesPerHead() {
         return 4 * block - 1;
     }

@@ -14,10 +14,14 @@ public final class Backends {
     private Backends() {
     }
 
+    /** Every backend registered here, plus TornadoVM's as unavailable (saying why) when this build lacks it. */
     public static List<AttentionBackendProvider> providers() {
         List<AttentionBackendProvider> found = new ArrayList<>();
         for (AttentionBackendProvider provider : ServiceLoader.load(AttentionBackendProvider.class)) {
             found.add(provider);
+        }
+        if (found.stream().noneMatch(p -> p.name().equalsIgnoreCase(MissingTornadoProvider.NAME))) {
+            found.add(new MissingTornadoProvider(System.getenv("TORNADOVM_HOME")));
         }
         return found;
     }

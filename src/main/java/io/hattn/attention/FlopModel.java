@@ -1,7 +1,7 @@
 package io.hattn.attention;
 
 /**
- * Floating-point operations per call (h-attention.md section 9): each score entry costs a dot product of width
+ * Floating-point operations per call (docs/algorithm.md section 9): each score entry costs a dot product of width
  * d and a weighted sum of width dv, 2 d + 2 dv FLOPs. Score entries per head: about 5 L Nr bidirectional and
  * 3 L Nr causal for the hierarchy, L^2 (L^2 / 2 causal) dense. With d = dv this is 20 L Nr d, 12 L Nr d, 4 L^2 d.
  */

@@ -1,10 +1,14 @@
 package io.hattn.attention;
 
 /**
- * The sequential oracle: h-attention.md sections 1-7 evaluated literally in double precision. Every (query, key)
+ * The sequential oracle: docs/algorithm.md sections 1-7 evaluated literally in double precision. Every (query, key)
  * pair gets its H-similarity {@code s_ij = scale * qc[l][i_l] . kc[l][j_l] (+ bias)} at its level
  * {@code l = lev(i, j)}, then one ordinary softmax per row with the row's own maximum, summed over the fine
  * values. O(L^2 d) per head: a test oracle, not a fast path.
+ *
+ * <p>It shares no helper with the backends: the padded length, the level map, the mask indexing
+ * ({@link PaddedHead}), the coarsening and the bias index are derived here from the specification, so that a bug
+ * in a backend's helper cannot pass the backend-against-oracle tests by being the oracle's bug too.
  */
 public final class HierarchicalAttentionReference {
 
@@ -14,12 +18,13 @@ public final class HierarchicalAttentionReference {
     /** Output [batch, heads, length, valueDim] in double. */
     public static double[] forward(AttentionProblem problem) {
         AttentionSpec spec = problem.spec();
-        HierarchyShape shape = spec.hierarchy();
+        int paddedLength = paddedLength(spec.length(), spec.block());
+        int levels = Integer.numberOfTrailingZeros(paddedLength / spec.block());
         double[] out = new double[spec.valueElements()];
         for (int b = 0; b < spec.batch(); b++) {
             for (int h = 0; h < spec.heads(); h++) {
-                PaddedHead head = PaddedHead.of(problem, b, h, shape.paddedLength());
-                Pyramid pyramid = new Pyramid(head, shape.levels(), spec.causal());
+                PaddedHead head = PaddedHead.of(problem, b, h, paddedLength);
+                Pyramid pyramid = new Pyramid(head, levels, spec.causal());
                 int outBase = (b * spec.heads() + h) * spec.length() * spec.valueDim();
                 for (int i = 0; i < spec.length(); i++) {
                     if (head.valid[i]) {
@@ -37,14 +42,36 @@ public final class HierarchicalAttentionReference {
         if (!head.valid[j] || (spec.causal() && j > i)) {
             return Double.NaN;
         }
-        int level = HierarchyShape.levelOf(i, j, spec.block());
-        int il = i >> level;
-        int jl = j >> level;
+        int level = levelOf(i, j, spec.block());
+        int il = Math.floorDiv(i, 1 << level);
+        int jl = Math.floorDiv(j, 1 << level);
         double s = spec.scale() * PaddedHead.dot(pyramid.queries[level][il], pyramid.keys[level][jl]);
         if (problem.bias() != null) {
-            s += problem.bias()[h * spec.biasEntriesPerHead() + (jl - il) + 2 * spec.block() - 1];
+            // section 7: one table of 4 Nr - 1 entries per head, centred on offset 0; offsets span -(2Nr-1)..2Nr-1
+            int tableSize = 4 * spec.block() - 1;
+            int centre = (tableSize - 1) / 2;
+            s += problem.bias()[h * tableSize + centre + (jl - il)];
         }
         return s;
+    }
+
+    /** Section 1: the smallest Nr 2^M >= length with M >= 1 (at least two finest blocks). */
+    static int paddedLength(int length, int block) {
+        long padded = 2L * block;
+        while (padded < length) {
+            padded *= 2;
+        }
+        return Math.toIntExact(padded);
+    }
+
+    /** Section 2, literally: the first level at which the blocks of i and j (of Nr 2^l tokens) are neighbours. */
+    static int levelOf(int i, int j, int block) {
+        for (int level = 0; ; level++) {
+            long blockTokens = (long) block << level;
+            if (Math.abs(Math.floorDiv(i, blockTokens) - Math.floorDiv(j, blockTokens)) <= 1) {
+                return level;
+            }
+        }
     }
 
     private static void attendRow(AttentionProblem problem, int h, PaddedHead head, Pyramid pyramid, int i,

@@ -1,7 +1,7 @@
 package io.hattn.attention;
 
 /**
- * The level structure of h-attention.md section 1 for a given length and block size: the padded length
+ * The level structure of docs/algorithm.md section 1 for a given length and block size: the padded length
  * {@code Nr * 2^M}, the number of finest blocks, the number of levels M, and the level of every (query, key)
  * pair (section 2).
  */
@@ -34,7 +34,7 @@ public record HierarchyShape(int length, int block, int paddedLength, int levels
         return paddedLength != length;
     }
 
-    /** lev(i, j) = min { l : |floor(i / (Nr 2^l)) - floor(j / (Nr 2^l))| <= 1 } (h-attention.md section 2). */
+    /** lev(i, j) = min { l : |floor(i / (Nr 2^l)) - floor(j / (Nr 2^l))| <= 1 } (docs/algorithm.md section 2). */
     public static int levelOf(int i, int j, int block) {
         int level = 0;
         while (Math.abs(i / (block << level) - j / (block << level)) > 1) {

@@ -46,11 +46,13 @@ public final class SequentialBackendProvider implements AttentionBackendProvider
             @Override
             public void hierarchical(AttentionProblem problem, float[] out) {
                 copy(HierarchicalAttentionReference.forward(problem), out);
+                FiniteResult.require(problem, out);
             }
 
             @Override
             public void exact(AttentionProblem problem, float[] out) {
                 copy(FullAttentionReference.forward(problem), out);
+                FiniteResult.require(problem, out);
             }
 
             @Override

@@ -49,7 +49,7 @@ public enum ResultFormat {
                 out.append("L = ").append(r.length()).append(": ").append(r.note()).append('\n');
             }
         }
-        out.append("GFLOP/s from h-attention.md section 9 (hierarchical 20 L Nr d per head bidirectional, "
+        out.append("GFLOP/s from docs/algorithm.md section 9 (hierarchical 20 L Nr d per head bidirectional, "
                 + "12 L Nr d causal; exact 4 L^2 d); times are medians; errors are hierarchical vs exact.\n");
         return out.toString();
     }

@@ -2,6 +2,7 @@ package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.FloatOverflowException;
 import io.hattn.io.NpyArray;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,8 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "attend", mixinStandardHelpOptions = true,
         description = {"Reads q, k, v (.npy, float32/float64, [L, d] or [B, H, L, d]), runs hierarchical (or "
                 + "--exact) attention and writes the output as float32 .npy of the query's shape, last dimension "
-                + "from v. q is raw: scores are scaled by 1/sqrt(d) unless --scale is given. Any L. With --grad and "
-                + "--dq/--dk/--dv, also the gradients of sum(out * DOUT) with respect to q, k and v."})
+                + "from v. q is raw: scores are scaled by 1/sqrt(d) unless --scale is given. Any L."})
 final class AttendCommand implements Callable<Integer> {
 
     @Option(names = "--q", required = true, paramLabel = "Q.npy", description = "Queries.")
@@ -40,6 +40,10 @@ final class AttendCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "Exact softmax attention instead of the hierarchy.")
     boolean exact;
 
+    @Option(names = "--streaming", description = "With --causal: compute the output token by token through the "
+            + "decoding state (logarithmic cache), as a decoder would; the same output as --causal.")
+    boolean streaming;
+
     @Option(names = "--scale", paramLabel = "S", description = "Score scale (default 1/sqrt(d)).")
     Float scale;
 
@@ -58,22 +62,29 @@ final class AttendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StreamingOption.requireCombination(streaming, causal, exact, backendOptions.backend);
+        if (streaming && gradientOptions.requested()) {
+            throw new BadInputException("--streaming computes outputs token by token, without gradients: drop "
+                    + "--grad, or --streaming");
+        }
         gradientOptions.check(out);
-        NpyArray queries = AttendInputs.read("--q", q);
-        AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.read("--k", k),
-                AttendInputs.read("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block, causal,
-                scale);
+        OutputFiles.requireWritable("--out", out);
+        NpyArray queries = AttendInputs.readFloats("--q", q);
+        AttentionProblem problem = AttendInputs.problem(queries, AttendInputs.readFloats("--k", k),
+                AttendInputs.readFloats("--v", v), mask == null ? null : AttendInputs.read("--mask", mask), block,
+                causal, scale);
         int[] outShape = queries.shape();
         outShape[outShape.length - 1] = problem.spec().valueDim();
         float[] outputGradient = gradientOptions.requested() ? gradientOptions.readOutputGradient(outShape) : null;
-        try (AttentionBackend backend = backendOptions.open()) {
+        try (AttentionBackend backend = streaming ? StreamingOption.open() : backendOptions.open()) {
             long start = System.nanoTime();
             OutputFiles files = new OutputFiles();
             float[] result;
             if (outputGradient == null) {
-                result = exact ? backend.exact(problem) : backend.hierarchical(problem);
+                result = run(backend, problem);
             } else {
-                GradientOptions.Result run = GradientOptions.run(backend, problem, exact, outputGradient);
+                GradientOptions.Result run = withOverflowNamed(() ->
+                        GradientOptions.run(backend, problem, exact, outputGradient));
                 result = run.output();
                 gradientOptions.addTo(files, run.gradients(), queries.shape(), outShape);
             }
@@ -88,5 +99,22 @@ final class AttendCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         }
         return 0;
+    }
+
+    /** The attention the options ask for; a float32 overflow names the options whose inputs are too large. */
+    private float[] run(AttentionBackend backend, AttentionProblem problem) {
+        return withOverflowNamed(() -> exact ? backend.exact(problem) : backend.hierarchical(problem));
+    }
+
+    private static <T> T withOverflowNamed(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (FloatOverflowException e) {
+            throw new BadInputException(optionsOf(e.inputs()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String optionsOf(String inputs) {
+        return "--" + inputs.replace(", ", "/--");
     }
 }

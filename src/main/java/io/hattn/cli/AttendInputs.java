@@ -19,14 +19,26 @@ final class AttendInputs {
     private AttendInputs() {
     }
 
+    /** Any .npy the reader takes (masks may be bool or integer). */
     static NpyArray read(String option, Path file) {
         try {
             return Npy.read(file);
         } catch (NpyFormatException e) {
             throw new BadInputException(option + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new BadInputException(option + ": cannot read " + file + " (" + e + ")", e);
+            throw new BadInputException(option + ": cannot read " + file + " (" + BadInputException.reason(e) + ")", e);
         }
+    }
+
+    /** A tensor of numbers: float32 or float64 only, since integers would silently become scores or values. */
+    static NpyArray readFloats(String option, Path file) {
+        NpyArray array = read(option, file);
+        String dtype = array.sourceDtype();
+        if (dtype.length() < 2 || dtype.charAt(1) != 'f') {
+            throw new BadInputException(option + " must be float32 or float64, got dtype '" + dtype + "' in " + file
+                    + " (convert it, e.g. a.astype(numpy.float32))");
+        }
+        return array;
     }
 
     /** The problem, with the spec derived from the shapes; the caller gives Nr, causal and the scale. */

@@ -1,6 +1,8 @@
 package io.hattn.cli;
 
 import io.hattn.attention.AttentionBackend;
+import io.hattn.attention.AttentionSpec;
+import io.hattn.benchmark.BackwardBenchmarkRunner;
 import io.hattn.benchmark.BenchmarkResult;
 import io.hattn.benchmark.BenchmarkRunner;
 import io.hattn.benchmark.BenchmarkSettings;
@@ -60,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             + "this backend's (e.g. cpu, or sequential for short lengths): max |difference| per length.")
     String reference;
 
+    @Option(names = "--decode", description = "Streaming causal decoding instead: per --len, the time per token and "
+            + "the state bytes of the hierarchical decoding state and of exact attention with a KV cache (CPU).")
+    boolean decode;
+
     @Option(names = "--backward", description = "Time the backward passes instead (hierarchical against exact), "
             + "with the forward beside them: hier_* and exact_* are then the backward passes, the note gives the "
             + "forward's time and backward / forward.")
@@ -74,30 +80,56 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResultFormat resultFormat = parseFormat(format);
+        if (out != null) {
+            OutputFiles.requireWritable("--out", out);
+        }
+        if (decode && backward) {
+            throw new BadInputException("--decode and --backward measure different things: give one of them");
+        }
+        if (backward && reference != null) {
+            throw new BadInputException("--reference compares forward outputs; it does not go with --backward");
+        }
+        if (decode) {
+            return DecodeBench.run(lengths, dim, heads, block, batch, repeats, backendOptions.backend, resultFormat,
+                    out, spec.commandLine().getOut());
+        }
         BenchmarkSettings settings = new BenchmarkSettings(lengths.stream().mapToInt(Integer::intValue).toArray(),
                 dim, heads, block, batch, causal, repeats, exactLimit, 42);
-        // validates --block, --dim, --heads, --batch before any work, with messages naming them
-        io.hattn.attention.AttentionSpec.of(batch, heads, settings.lengths()[0], dim, block, causal);
+        requireValidShapes(settings);
         try (AttentionBackend backend = backendOptions.open();
              AttentionBackend referenceBackend = reference == null ? null : BackendOptions.open(reference, null)) {
             PrintStream progress = System.err;
             progress.println("hattn bench: " + settings + " on " + backend.describe());
-            if (backward && referenceBackend != null) {
-                throw new BadInputException("--reference compares forward outputs; it does not go with --backward");
-            }
             List<BenchmarkResult> results = backward
-                    ? new io.hattn.benchmark.BackwardBenchmarkRunner(backend, settings, progress).run()
+                    ? new BackwardBenchmarkRunner(backend, settings, progress).run()
                     : new BenchmarkRunner(backend, referenceBackend, settings, progress).run();
             String text = resultFormat.render(MachineInfo.current(), results);
             if (out == null) {
                 spec.commandLine().getOut().print(text);
                 spec.commandLine().getOut().flush();
             } else {
-                io.hattn.io.AtomicOutput.writeString(out, text);
+                OutputFiles.writeString("--out", out, text);
                 progress.println("wrote " + out);
             }
         }
         return 0;
+    }
+
+    /**
+     * Every length with --dim, --heads, --block and --batch, before any is run: a run that would fail at its
+     * last length must fail at once, not after the first ones took minutes.
+     */
+    private static void requireValidShapes(BenchmarkSettings settings) {
+        for (int length : settings.lengths()) {
+            try {
+                AttentionSpec.of(settings.batch(), settings.heads(), length, settings.dim(), settings.block(),
+                        settings.causal());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--len " + length + " with --dim " + settings.dim() + " --heads "
+                        + settings.heads() + " --block " + settings.block() + " --batch " + settings.batch() + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     static ResultFormat parseFormat(String text) {

@@ -1,6 +1,8 @@
 package io.hattn.cli;
 
+import io.hattn.data.MalformedDataException;
 import io.hattn.io.NpyFormatException;
+import io.hattn.io.SafeTensorsFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hattn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "H-Transformer-1D hierarchical attention: linear-cost attention for long sequences.",
-        subcommands = {BenchCommand.class, AttendCommand.class, DevicesCommand.class, PlotCommand.class})
+        subcommands = {BenchCommand.class, AttendCommand.class, DevicesCommand.class, PlotCommand.class,
+            DataCommand.class, TrainCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
     public static final int BAD_INPUT = 2;
@@ -42,7 +45,8 @@ public final class Main implements Runnable {
     private static int handle(Exception error, CommandLine command, CommandLine.ParseResult parsed)
             throws Exception {
         if (error instanceof IllegalArgumentException || error instanceof BadInputException
-                || error instanceof NpyFormatException) {
+                || error instanceof NpyFormatException || error instanceof MalformedDataException
+                || error instanceof SafeTensorsFormatException) {
             PrintWriter err = command.getErr();
             err.println("hattn " + command.getCommandName() + ": " + error.getMessage());
             err.flush();

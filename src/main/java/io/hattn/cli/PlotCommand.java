@@ -1,6 +1,8 @@
 package io.hattn.cli;
 
+import io.hattn.benchmark.DecodePlot;
 import io.hattn.benchmark.ScalingPlot;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hattn plot}: time per call and GFLOP/s against L from result CSV files, as one PNG. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Plots results CSV files (from 'hattn bench --format csv' or bench/run) against L as PNG.")
+        description = "Plots results CSV files (from 'hattn bench --format csv', 'hattn bench --decode --format csv' "
+                + "or bench/run) against L as PNG.")
 final class PlotCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "RESULTS.csv", description = "Result files.")
@@ -25,7 +28,22 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScalingPlot.fromCsv(inputs, title).save(out);
+        OutputFiles.requireWritable("--out", out);
+        OutputFiles.AtomicWrite plot;
+        try {
+            if (DecodePlot.isDecodeCsv(inputs.get(0))) {
+                plot = DecodePlot.fromCsv(inputs, title)::save;
+            } else {
+                plot = ScalingPlot.fromCsv(inputs, title)::save;
+            }
+        } catch (IOException e) {
+            throw new BadInputException("RESULTS.csv: cannot read the results in " + inputs + " ("
+                    + BadInputException.reason(e) + ")", e);
+        } catch (RuntimeException e) {
+            throw new BadInputException("RESULTS.csv: " + inputs + " are not results of 'hattn bench --format csv', "
+                    + "'hattn bench --decode --format csv' or bench/run (" + e.getMessage() + ")", e);
+        }
+        OutputFiles.write("--out", out, plot);
         System.err.println("wrote " + out);
         return 0;
     }

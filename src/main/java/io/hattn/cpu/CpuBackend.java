@@ -3,6 +3,7 @@ package io.hattn.cpu;
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.FiniteResult;
 import io.hattn.attention.SavedForward;
 import java.util.concurrent.ForkJoinPool;
 
@@ -15,6 +16,7 @@ public final class CpuBackend implements AttentionBackend {
     public static final String NAME = "cpu";
 
     private final ForkJoinPool pool;
+    private final ParallelRange parallel;
     private final HierarchicalForward hierarchical;
     private final ExactForward exact;
     private final HierarchicalBackward hierarchicalBackward;
@@ -30,7 +32,7 @@ public final class CpuBackend implements AttentionBackend {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.pool = new ForkJoinPool(threads);
-        ParallelRange parallel = new ParallelRange(pool);
+        this.parallel = new ParallelRange(pool);
         this.hierarchical = new HierarchicalForward(parallel, stripTokens);
         this.exact = new ExactForward(parallel);
         this.hierarchicalBackward = new HierarchicalBackward(parallel);
@@ -60,12 +62,28 @@ public final class CpuBackend implements AttentionBackend {
     public synchronized void hierarchical(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
         hierarchical.run(problem, out);
+        requireFinite(problem, out);
     }
 
     @Override
     public synchronized void exact(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
         exact.run(problem, out);
+        requireFinite(problem, out);
+    }
+
+    /** No NaN or infinity is returned silently (float32 overflow of finite inputs): scanned on every thread. */
+    private void requireFinite(AttentionProblem problem, float[] out) {
+        int chunk = 1 << 16;
+        java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
+        parallel.forEach((out.length + chunk - 1) / chunk, 1, (from, to) -> {
+            if (!FiniteResult.allFinite(out, from * chunk, Math.min(out.length, to * chunk))) {
+                finite.set(false);
+            }
+        });
+        if (!finite.get()) {
+            throw FiniteResult.diagnose(problem);
+        }
     }
 
     /** The forward, keeping each row's offset c_i and denominator D_i besides the output (section 11). */
@@ -75,6 +93,7 @@ public final class CpuBackend implements AttentionBackend {
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
         hierarchical.run(problem, out, offsets, denominators);
+        requireFinite(problem, out);
         return new SavedForward(NAME, problem, false, out, offsets, denominators);
     }
 
@@ -84,13 +103,19 @@ public final class CpuBackend implements AttentionBackend {
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
         exact.run(problem, out, offsets, denominators);
+        requireFinite(problem, out);
         return new SavedForward(NAME, problem, true, out, offsets, denominators);
     }
 
     @Override
     public synchronized AttentionGradients backward(SavedForward saved, float[] dOut) {
         SavedForward.requireFor(NAME, saved, dOut);
-        return saved.exact() ? exactBackward.run(saved, dOut) : hierarchicalBackward.run(saved, dOut);
+        AttentionGradients gradients = saved.exact() ? exactBackward.run(saved, dOut)
+                : hierarchicalBackward.run(saved, dOut);
+        requireFinite(saved.problem(), gradients.dq());
+        requireFinite(saved.problem(), gradients.dk());
+        requireFinite(saved.problem(), gradients.dv());
+        return gradients;
     }
 
     @Override

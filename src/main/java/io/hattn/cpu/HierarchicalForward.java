@@ -6,7 +6,7 @@ import io.hattn.attention.HierarchyShape;
 import java.util.ArrayDeque;
 
 /**
- * The hierarchical forward of h-attention.md section 4, blocked per level. Levels run from the coarsest to the
+ * The hierarchical forward of docs/algorithm.md section 4, blocked per level. Levels run from the coarsest to the
  * finest: a block's rows start from their parent's softmax state (prolongation by copy), add this level's
  * neighbour blocks, and hand the state to their children; the finest level divides and writes the output.
  * With at least as many heads as threads, each thread takes whole heads (no synchronisation per level);

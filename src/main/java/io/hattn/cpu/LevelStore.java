@@ -1,7 +1,7 @@
 package io.hattn.cpu;
 
 /**
- * Storage for some levels of one head's pyramid (h-attention.md section 3): queries and values row-major, keys
+ * Storage for some levels of one head's pyramid (docs/algorithm.md section 3): queries and values row-major, keys
  * transposed per block of Nr tokens (so a block's scores need no lane reductions), and per token the number of
  * valid fine tokens under it (0 = invalid). A level is either whole (row = token) or a ring of three strips
  * (row = the token's place in the slot of its strip, strip mod 3): a strip and its two neighbours, all that the

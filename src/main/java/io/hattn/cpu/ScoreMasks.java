@@ -2,7 +2,7 @@ package io.hattn.cpu;
 
 /**
  * The fixed score masks of one block size, as additive Nr x Nr patterns of 0 and -inf: the quadrant of a coarse
- * neighbour block that was already computed one level finer (h-attention.md section 4 step 1) and the future
+ * neighbour block that was already computed one level finer (docs/algorithm.md section 4 step 1) and the future
  * inside the causal diagonal block (section 6). Adding a pattern row to a score row costs one vector add, where
  * testing each entry would cost as much as the scores themselves.
  */

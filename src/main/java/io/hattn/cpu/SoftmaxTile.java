@@ -7,7 +7,7 @@ import java.util.Arrays;
  * row carries a running maximum {@code m}, denominator {@code D} and numerator {@code Y}; a new tile of scores
  * rescales them to the new maximum, then adds its weights. This is how the hierarchical path folds a coarse
  * level's contribution (computed with the coarse row's own maximum) into its children with one offset per row,
- * exactly as h-attention.md section 5 requires, and how the exact path walks keys without an L x L matrix.
+ * exactly as docs/algorithm.md section 5 requires, and how the exact path walks keys without an L x L matrix.
  */
 final class SoftmaxTile {
     final int rows;

@@ -4,21 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * The level map and padding of docs/algorithm.md sections 1-2, for the backends' {@link HierarchyShape} and for
+ * the oracle's own derivation alike (they share no code, so each is pinned to the specification here).
+ */
 class HierarchyShapeTest {
 
-    @Test
-    void levelMapOfLength8MatchesSection2() {
+    interface LevelMap {
+        int levelOf(int i, int j, int block);
+    }
+
+    static Stream<Arguments> levelMaps() {
+        return Stream.of(Arguments.of("HierarchyShape", (LevelMap) HierarchyShape::levelOf),
+                Arguments.of("oracle", (LevelMap) HierarchicalAttentionReference::levelOf));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("levelMaps")
+    void levelMapOfLength8MatchesSection2(String name, LevelMap map) {
         String[] expected = {"00001111", "00001111", "00000011", "00000011",
             "11000000", "11000000", "11110000", "11110000"};
         int[] counts = new int[2];
         for (int i = 0; i < 8; i++) {
             StringBuilder row = new StringBuilder();
             for (int j = 0; j < 8; j++) {
-                int level = HierarchyShape.levelOf(i, j, 2);
+                int level = map.levelOf(i, j, 2);
                 row.append(level);
                 counts[level]++;
             }
@@ -28,14 +45,15 @@ class HierarchyShapeTest {
         assertEquals(24, counts[1]);
     }
 
-    @Test
-    void levelMapOfLength16MatchesSection2() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("levelMaps")
+    void levelMapOfLength16MatchesSection2(String name, LevelMap map) {
         String[] expectedRows = {"0000111122222222", "1100000011112222", "2222110000001111", "2222222211000000"};
         int[] counts = new int[3];
         for (int i = 0; i < 16; i++) {
             StringBuilder row = new StringBuilder();
             for (int j = 0; j < 16; j++) {
-                int level = HierarchyShape.levelOf(i, j, 2);
+                int level = map.levelOf(i, j, 2);
                 row.append(level);
                 counts[level]++;
             }
@@ -57,6 +75,7 @@ class HierarchyShapeTest {
         assertEquals(levels, shape.levels());
         assertEquals(2, shape.blocksAt(levels - 1), "the coarsest level has exactly two blocks");
         assertEquals(padded != length, shape.isPadded());
+        assertEquals(padded, HierarchicalAttentionReference.paddedLength(length, block), "the oracle's padding");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.hattn.attention;
 
-/** The worked example of h-attention.md section 8: L = 8, Nr = 2, d = 2, k = v = x, q = x / sqrt(2). */
+/** The worked example of docs/algorithm.md section 8: L = 8, Nr = 2, d = 2, k = v = x, q = x / sqrt(2). */
 public final class WorkedExample {
 
     public static final float[] X = {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Check 8 of h-attention.md section 10: the CPU backend against the oracle on {@link RandomCases}. */
+/** Check 8 of docs/algorithm.md section 10: the CPU backend against the oracle on {@link RandomCases}. */
 class CpuAgainstOracleTest {
 
     private static AttentionBackend cpu;
@@ -29,7 +29,7 @@ class CpuAgainstOracleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.hattn.testing.RandomCases#cases")
     void hierarchicalMatchesTheOracle(RandomCases.Case c) {
-        RandomCases.HIERARCHICAL.assertClose(c.description(), HierarchicalAttentionReference.forward(c.problem()),
+        RandomCases.HIERARCHICAL.assertClose("hierarchical " + c.description(), HierarchicalAttentionReference.forward(c.problem()),
                 cpu.hierarchical(c.problem()));
     }
 
@@ -37,6 +37,6 @@ class CpuAgainstOracleTest {
     @MethodSource("io.hattn.testing.RandomCases#cases")
     void exactMatchesTheExactReference(RandomCases.Case c) {
         AttentionProblem problem = c.problem().withBias(null);
-        RandomCases.EXACT.assertClose(c.description(), FullAttentionReference.forward(problem), cpu.exact(problem));
+        RandomCases.EXACT.assertClose("exact " + c.description(), FullAttentionReference.forward(problem), cpu.exact(problem));
     }
 }

@@ -9,7 +9,6 @@ import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.Backends;
 import io.hattn.attention.FullAttentionReference;
-import io.hattn.attention.HierarchicalAttentionReference;
 import io.hattn.attention.WorkedExample;
 import io.hattn.testing.Tensors;
 import io.hattn.testing.Tolerance;
@@ -18,13 +17,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The checks of h-attention.md section 10 that every implementation must pass, run on every backend that can
+ * The checks of docs/algorithm.md section 10 that every implementation must pass, run on every backend that can
  * run without an accelerator (the Jlama shape: all implementations against the same checks).
  */
 class Section10ChecksTest {
 
-    /** float32 backends against double references; measured worst 2.4e-7 on these small cases. */
-    private static final Tolerance FLOAT = Tolerance.of(1e-5, 1e-5, 1e-5);
+    // float32 backends against double references, bounds about 2x the worst error measured (Temurin 25, AVX-512,
+    // wide and narrow tiles), per check:
+    /** Check 1: worst |diff| 4.5e-7; relative L2 1.9e-6 (an exact row of two small entries). */
+    private static final Tolerance WORKED = Tolerance.of(1e-6, 0, 4e-6, 1e-6);
+    /** Check 2: worst |diff| 1.2e-7, relative L2 8.8e-8. */
+    private static final Tolerance MEANS = Tolerance.of(2.5e-7, 0, 2e-7, 2.5e-7);
+    /** Check 4: worst |diff| 5.6e-7, relative L2 2.1e-7. */
+    private static final Tolerance TWO_BLOCKS = Tolerance.of(1.2e-6, 0, 4e-7, 1.2e-6);
+    /** Check 6: measured 0 (the same sums in the same order); the bound allows a reordered sum. */
+    private static final Tolerance SAME_SUMS = Tolerance.of(1e-7, 0, 1e-7, 1e-7);
+    /** Check 7: worst |diff| 6.6e-7, relative L2 3.4e-7, with scores up to ~200. */
+    private static final Tolerance DOMINANT = Tolerance.of(1.5e-6, 0, 7e-7, 1.5e-6);
 
     private static AttentionBackend open(String name) {
         return Backends.open(name, null);
@@ -34,13 +43,13 @@ class Section10ChecksTest {
     @ValueSource(strings = {"sequential", "cpu"})
     void check1WorkedNumbers(String name) {
         try (AttentionBackend backend = open(name)) {
-            FLOAT.assertClose("bidirectional", WorkedExample.BIDIRECTIONAL,
+            WORKED.assertClose("bidirectional", WorkedExample.BIDIRECTIONAL,
                     backend.hierarchical(WorkedExample.problem(false)));
-            FLOAT.assertClose("causal", WorkedExample.CAUSAL, backend.hierarchical(WorkedExample.problem(true)));
+            WORKED.assertClose("causal", WorkedExample.CAUSAL, backend.hierarchical(WorkedExample.problem(true)));
             float[] exact = backend.exact(WorkedExample.problem(false));
             for (int n = 0; n < WorkedExample.EXACT_ROW_INDEX.length; n++) {
                 int row = WorkedExample.EXACT_ROW_INDEX[n];
-                FLOAT.assertClose("exact row " + row, WorkedExample.EXACT_ROWS[n],
+                WORKED.assertClose("exact row " + row, WorkedExample.EXACT_ROWS[n],
                         Arrays.copyOfRange(exact, 2 * row, 2 * row + 2));
             }
         }
@@ -78,7 +87,7 @@ class Section10ChecksTest {
                 }
             }
             try (AttentionBackend backend = open(name)) {
-                FLOAT.assertClose("mean of valid values, causal=" + causal, expected, backend.hierarchical(problem));
+                MEANS.assertClose("mean of valid values, causal=" + causal, expected, backend.hierarchical(problem));
             }
         }
     }
@@ -123,7 +132,7 @@ class Section10ChecksTest {
                 AttentionProblem problem = Tensors.randomProblem(spec, block)
                         .withMask(Tensors.rightPaddingMask(2, 2 * block, block + 1));
                 try (AttentionBackend backend = open(name)) {
-                    FLOAT.assertClose("Nr=" + block + " causal=" + causal, FullAttentionReference.forward(problem),
+                    TWO_BLOCKS.assertClose("Nr=" + block + " causal=" + causal, FullAttentionReference.forward(problem),
                             backend.hierarchical(problem));
                 }
             }
@@ -174,7 +183,7 @@ class Section10ChecksTest {
                     AttentionProblem padded = appendPadding(problem, longer);
                     float[] result = backend.hierarchical(padded);
                     for (int head = 0; head < 2; head++) {
-                        FLOAT.assertClose("padded to " + longer + " causal=" + causal,
+                        SAME_SUMS.assertClose("padded to " + longer + " causal=" + causal,
                                 Arrays.copyOfRange(plain, head * length * 8, (head + 1) * length * 8),
                                 Arrays.copyOfRange(result, head * longer * 8, head * longer * 8 + length * 8));
                         for (int i = head * longer * 8 + length * 8; i < (head + 1) * longer * 8; i++) {
@@ -186,7 +195,12 @@ class Section10ChecksTest {
         }
     }
 
-    /** Section 5: one key scaled by 10 or 100 turns no row into garbage; compared with the literal definition. */
+    /**
+     * Section 5: one key scaled by 10 or 100 turns no row into garbage. The reference is written here, not taken
+     * from the oracle: the dense H-similarity matrix of section 4 from the level-map formula, with coarse keys
+     * (and bidirectional queries) as plain means over each group of 2^l fine tokens and causal queries as the
+     * group's first token (what the pairwise coarsening of section 3 gives without a mask), then a plain softmax.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"sequential", "cpu"})
     void check7DominantTokenDoesNotCollapseRows(String name) {
@@ -197,14 +211,63 @@ class Section10ChecksTest {
                 for (int x = 0; x < 8; x++) {
                     problem.k()[5 * 8 + x] *= factor;
                 }
-                double[] literal = HierarchicalAttentionReference.forward(problem);
+                double[] literal = denseHierarchicalSoftmax(problem);
                 try (AttentionBackend backend = open(name)) {
-                    // Scores reach ~|k| |q| / sqrt(d) ~ 200: float rounding of s (~1e-5 relative) is the bound.
-                    Tolerance.of(1e-4, 1e-4, 1e-4).assertClose("factor " + factor + " causal=" + causal, literal,
+                    DOMINANT.assertClose("factor " + factor + " causal=" + causal, literal,
                             backend.hierarchical(problem));
                 }
             }
         }
+    }
+
+    /** Section 4 literally for one unmasked head of a power-of-two number of blocks, no bias. */
+    private static double[] denseHierarchicalSoftmax(AttentionProblem problem) {
+        AttentionSpec spec = problem.spec();
+        int length = spec.length();
+        int d = spec.dim();
+        int nr = spec.block();
+        double[] out = new double[length * spec.valueDim()];
+        for (int i = 0; i < length; i++) {
+            double[] scores = new double[length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < length; j++) {
+                int level = 0;
+                while (Math.abs(i / (nr << level) - j / (nr << level)) > 1) {
+                    level++;
+                }
+                int group = 1 << level;
+                int queryGroup = i / group * group;
+                int keyGroup = j / group * group;
+                double dot = 0;
+                for (int x = 0; x < d; x++) {
+                    double query = 0;
+                    double key = 0;
+                    for (int t = 0; t < group; t++) {
+                        query += spec.causal() ? (t == 0 ? problem.q()[queryGroup * d + x] : 0)
+                                : problem.q()[(queryGroup + t) * d + x] / group;
+                        key += problem.k()[(keyGroup + t) * d + x] / group;
+                    }
+                    dot += query * key;
+                }
+                scores[j] = spec.causal() && j > i ? Double.NEGATIVE_INFINITY : spec.scale() * dot;
+                max = Math.max(max, scores[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < length; j++) {
+                sum += Math.exp(scores[j] - max);
+            }
+            for (int j = 0; j < length; j++) {
+                for (int x = 0; x < spec.valueDim(); x++) {
+                    out[i * spec.valueDim() + x] += Math.exp(scores[j] - max) / sum
+                            * problem.v()[j * spec.valueDim() + x];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean causal(AttentionSpec spec) {
+        return spec.causal();
     }
 
     private static AttentionProblem appendPadding(AttentionProblem problem, int longer) {

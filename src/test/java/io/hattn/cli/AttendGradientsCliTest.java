@@ -160,7 +160,7 @@ class AttendGradientsCliTest {
         assertBadInput("--dv must name a file of its own", attend("--grad", file("dout.npy").toString(), "--dv",
                 file("out.npy").toString()));
         // a gradient file that cannot be written (no such directory): the output is not written either
-        assertBadInput("--dq: cannot write", attend("--grad", file("dout.npy").toString(), "--dq",
+        assertBadInput("--dq: the folder of", attend("--grad", file("dout.npy").toString(), "--dq",
                 dir.resolve("no-such-dir").resolve("dq.npy").toString()));
     }
 

@@ -17,11 +17,12 @@ public final class RandomCases {
     }
 
     /**
-     * Measured over these 60 cases (float32 against double, SIMD on and off alike): hierarchical worst |diff|
-     * 1.8e-6, relative L2 4.7e-7; exact worst |diff| 3.3e-6, relative L2 6.2e-7. Bounds about 2x above.
+     * Measured over these 60 cases (float32 against double; wide tiles, narrow tiles and scalar bodies alike, one
+     * or two threads, small strips; Temurin 25, AVX-512): hierarchical worst |diff| 1.93e-6, relative L2
+     * 5.0e-7; exact worst |diff| 1.91e-6, relative L2 6.3e-7. Bounds about 2x above.
      */
-    public static final Tolerance HIERARCHICAL = Tolerance.of(4e-6, 4e-6, 1e-6);
-    public static final Tolerance EXACT = Tolerance.of(7e-6, 7e-6, 1.3e-6);
+    public static final Tolerance HIERARCHICAL = Tolerance.of(4e-6, 0, 1e-6, 4e-6);
+    public static final Tolerance EXACT = Tolerance.of(4e-6, 0, 1.3e-6, 4e-6);
 
     /**
      * Gradients (dq, dk, dv, dbias) against the gradient oracle, atol relative to the tensor's largest element
@@ -29,8 +30,8 @@ public final class RandomCases {
      * threads; wide tiles, narrow tiles and scalar bodies): hierarchical worst |diff| 1.55e-6 of the largest
      * element, relative L2 5.5e-7; exact worst 1.31e-6, relative L2 9.2e-7. Bounds about 2x above.
      */
-    public static final Tolerance HIERARCHICAL_GRADIENTS = Tolerance.of(3e-6, 3e-6, 1.2e-6);
-    public static final Tolerance EXACT_GRADIENTS = Tolerance.of(3e-6, 3e-6, 2e-6);
+    public static final Tolerance HIERARCHICAL_GRADIENTS = Tolerance.of(3e-6, 3e-6, 1.2e-6, 3e-6);
+    public static final Tolerance EXACT_GRADIENTS = Tolerance.of(3e-6, 3e-6, 2e-6, 3e-6);
 
     /** One random case; the description makes failures reproducible by eye. */
     public record Case(String description, AttentionProblem problem) {

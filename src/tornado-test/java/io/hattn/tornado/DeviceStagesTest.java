@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every TaskGraph stage on the device against {@link StageReference} (the definitions of h-attention.md section 4
+ * Every TaskGraph stage on the device against {@link StageReference} (the definitions of docs/algorithm.md section 4
  * in double), read back from a plan built with {@code inspect}: the coarsening pyramid and validity counts, the
  * per-level scores in the score tiles (levels >= 1; level 0 where the hierarchy has one level), the
  * per-level row maxima, denominators and numerators, the maxima, denominators and numerators combined with every

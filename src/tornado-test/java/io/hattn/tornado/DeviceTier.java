@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Shared fixtures of the device tier: the runtime check (skip with a visible message, never pass silently), one
  * backend on the default device shared by all test classes (plans are cached per shape), seeded random problems,
- * and the tolerance check of design.md (mixed atol + rtol, max-abs ceiling, relative L2; NaN/Inf always fail).
+ * and the tolerance check of the test tiers (mixed atol + rtol, max-abs ceiling, relative L2; NaN/Inf always fail).
  */
 final class DeviceTier {
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The whole hierarchical operator on the device against the sequential oracle (h-attention.md section 10). */
+/** The whole hierarchical operator on the device against the sequential oracle (docs/algorithm.md section 10). */
 class HierarchicalDeviceTest {
 
     // Bounds about 2x the figures measured on PoCL (2-core EPYC, float32 vs double), written beside them.
@@ -80,7 +80,7 @@ class HierarchicalDeviceTest {
         }
     }
 
-    /** h-attention.md section 8 (the project's one copy of the worked numbers: {@link WorkedExample}). */
+    /** docs/algorithm.md section 8 (the project's one copy of the worked numbers: {@link WorkedExample}). */
     @Test
     void workedExample() {
         // section 10, check 1: to 1e-5 in float32 (measured max-abs 5.0e-7)

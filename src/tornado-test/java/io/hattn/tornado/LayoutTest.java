@@ -19,7 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 /** Plain-Java checks of the kernels' index arithmetic and of the work-group settings (no device needed). */
 class LayoutTest {
 
-    /** The slots of every coarse row reach exactly the keys that h-attention.md section 2 puts at that level. */
+    /** The slots of every coarse row reach exactly the keys that docs/algorithm.md section 2 puts at that level. */
     @Test
     void slotsCoverEachLevelsPairsExactlyOnce() {
         for (int block : new int[] {2, 4, 6, 10, 16}) {

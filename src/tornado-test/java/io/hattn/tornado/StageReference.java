@@ -5,7 +5,7 @@ import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
 
 /**
- * The intermediate quantities of h-attention.md section 4 for one head, in double, straight from the
+ * The intermediate quantities of docs/algorithm.md section 4 for one head, in double, straight from the
  * definitions (pairs assigned to levels with {@link HierarchyShape#levelOf}, not with the kernels' slot layout):
  * the coarsening pyramid, the per-level scores with each coarse row's own maximum m_l, the per-level denominators
  * D_l and numerators Y_l, for every row of every level the offset, denominator and numerator combined over that

@@ -23,7 +23,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 
 /**
- * Hierarchical attention for one shape as a single TaskGraph (h-attention.md section 4), compiled and warmed up
+ * Hierarchical attention for one shape as a single TaskGraph (docs/algorithm.md section 4), compiled and warmed up
  * once. Tasks: the coarsening pyramid, one launch per level; then, one launch each for level 0 (from the inputs)
  * and one for all levels >= 1 (from the pyramid): the keys transposed into {@link KeyTiles}, block scores with each
  * row's level maximum, and the exponentials with numerators and denominators; then, level by level from the

@@ -11,7 +11,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * Host copies between the caller's flat arrays ([batch, heads, length, width]) and the device layouts: rows
  * padded to a multiple of 8 floats (zeros add nothing to dot products), heads of one chunk back to back with
- * {@code rowsPerHead} rows each, and invalid (masked) tokens as zero rows (h-attention.md section 3).
+ * {@code rowsPerHead} rows each, and invalid (masked) tokens as zero rows (docs/algorithm.md section 3).
  * The only host work of a call besides the transfers.
  */
 final class Packing {

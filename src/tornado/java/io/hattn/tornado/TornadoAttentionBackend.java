@@ -3,6 +3,7 @@ package io.hattn.tornado;
 import io.hattn.attention.AttentionBackend;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
+import io.hattn.attention.FiniteResult;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,6 +64,7 @@ final class TornadoAttentionBackend implements AttentionBackend {
         HierarchicalPlan.Shape shape = HierarchicalPlan.Shape.of(spec, heads);
         long bytes = heads * HierarchicalPlan.bytesPerHead(spec.length(), spec.block(), spec.dim(), spec.valueDim());
         plan(shape, bytes, () -> new HierarchicalPlan(shape, device, groups, nextName("hattn"))).run(problem, out);
+        FiniteResult.require(problem, out);
     }
 
     @Override
@@ -77,6 +79,7 @@ final class TornadoAttentionBackend implements AttentionBackend {
         ExactPlan.Shape shape = ExactPlan.Shape.of(spec, heads);
         plan(shape, heads * perHead, () -> new ExactPlan(shape, device, groups, nextName("exact")))
                 .run(problem, out);
+        FiniteResult.require(problem, out);
     }
 
     @Override

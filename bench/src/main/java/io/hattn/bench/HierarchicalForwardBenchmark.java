@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One hierarchical forward call of the CPU backend (h-attention.md sections 1-7): batch 1, 8 heads, d 64, Nr 16,
+ * One hierarchical forward call of the CPU backend (docs/algorithm.md sections 1-7): batch 1, 8 heads, d 64, Nr 16,
  * L from 1K to 1M, bidirectional and causal. Average time per call; an iteration lasts at least 1 s, so at the
  * largest L (seconds per call) each iteration is a single call. The heap must hold q, k, v and out (2 GiB each
  * at L = 1M) plus the backend's workspace.

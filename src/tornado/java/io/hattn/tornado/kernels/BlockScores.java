@@ -7,7 +7,7 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * Per-level block scores (h-attention.md section 4, step 1): {@code s = scale * qc[t] . kc[u] + bias[u - t]} for
+ * Per-level block scores (docs/algorithm.md section 4, step 1): {@code s = scale * qc[t] . kc[u] + bias[u - t]} for
  * every slot of {@link SlotKeys}, stored as one Float8 per score tile ({@link SlotKeys#rowTiles}), or a score
  * at or below {@link Scores#REAL} (no entry) where the key is outside the sequence, invalid, or in the
  * future (causal, section 6), or the query row itself is invalid; and the row's maximum at its own level,

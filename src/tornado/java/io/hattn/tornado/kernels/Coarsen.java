@@ -6,7 +6,7 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * The coarsening pyramid (h-attention.md section 3): level l from the pairs of children at level l-1. Keys are the
+ * The coarsening pyramid (docs/algorithm.md section 3): level l from the pairs of children at level l-1. Keys are the
  * mean over the valid children, queries the same or (causal) the first child, values the sum, and the validity
  * count (valid fine tokens under a coarse token) the sum. Invalid tokens hold zeros, so sums and means need no
  * masking beyond the count of valid children. Grid: x = 8-float feature chunk, y = coarse token, z = head.

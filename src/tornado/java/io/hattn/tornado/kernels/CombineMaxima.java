@@ -4,7 +4,7 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
- * The row maxima combined across levels (h-attention.md section 5), one level per launch from the coarsest down:
+ * The row maxima combined across levels (docs/algorithm.md section 5), one level per launch from the coarsest down:
  * row t of level l gets {@code c_l[t] = max(c_{l+1}[t >> 1], m_l[t])}, the maximum over its own level and every
  * coarser ancestor, and the denominator re-based on it,
  * {@code D'_l[t] = exp(c_{l+1} - c_l) D'_{l+1}[t >> 1] + exp(m_l - c_l) D_l[t]}; the coarsest level takes its own.

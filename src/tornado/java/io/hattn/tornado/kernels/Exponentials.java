@@ -4,7 +4,7 @@ import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * The exponentials of a level with that level's own row maximum (h-attention.md section 4, steps 2-3, and
+ * The exponentials of a level with that level's own row maximum (docs/algorithm.md section 4, steps 2-3, and
  * section 5): {@code p = exp(s - m_l[t])} for one tile of eight scores, 0 where a score is no entry.
  * {@link Numerators} calls it on the tiles of its row, so the weights stay in registers and never go through
  * device memory.

@@ -7,7 +7,7 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * Exponentials, numerators and denominators per level (h-attention.md section 4, steps 2-3):
+ * Exponentials, numerators and denominators per level (docs/algorithm.md section 4, steps 2-3):
  * {@code p = exp(s - m_l[t])} by {@link Exponentials}, {@code Y_l[t] = sum p * Vc_l[u]} and
  * {@code D_l[t] = sum p * w(u)}, w = valid fine keys under coarse key u, over the row's score tiles (values are
  * sums, so a coarse value counts for its fine ones); keys are visited a half-block at a time, each half-block wholly

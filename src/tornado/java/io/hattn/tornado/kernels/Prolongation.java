@@ -7,7 +7,7 @@ import uk.ac.manchester.tornado.api.types.collections.VectorFloat8;
 import uk.ac.manchester.tornado.api.types.vectors.Float8;
 
 /**
- * Prolongation and the final division (h-attention.md section 4, step 4), one level per launch from the coarsest
+ * Prolongation and the final division (docs/algorithm.md section 4, step 4), one level per launch from the coarsest
  * down, after {@link CombineMaxima} has combined that level: row t of level l takes its parent's numerator (already
  * combined over every coarser level) and adds its own, both re-based on the row's combined maximum,
  * {@code Y'_l[t] = exp(c_{l+1} - c_l) Y'_{l+1}[t >> 1] + exp(m_l - c_l) Y_l[t]}, in place. At level 0 that is

@@ -1,7 +1,7 @@
 package io.hattn.tornado.kernels;
 
 /**
- * The key a score slot stands for (h-attention.md section 4, step 1), counted in half-blocks of Nr/2 coarse
+ * The key a score slot stands for (docs/algorithm.md section 4, step 1), counted in half-blocks of Nr/2 coarse
  * tokens. A row t lies in half-block H = t / (Nr/2) of block H / 2.
  * <ul>
  *   <li>Level 0: the own block and both neighbours, half-blocks 2b-2 .. 2b+3 (3 Nr slots).</li>

@@ -1,0 +1,268 @@
+package io.hattn.cli;
+
+import io.hattn.attention.AttentionBackend;
+import io.hattn.data.Example;
+import io.hattn.data.LengthBatcher;
+import io.hattn.data.ListOpsSplits;
+import io.hattn.data.ListOpsVocabulary;
+import io.hattn.nn.MatrixProducts;
+import io.hattn.nn.ModelConfig;
+import io.hattn.nn.MultiHeadAttention;
+import io.hattn.nn.Pooling;
+import io.hattn.nn.TransformerClassifier;
+import io.hattn.train.AdamW;
+import io.hattn.train.Checkpoints;
+import io.hattn.train.MetricsLog;
+import io.hattn.train.Schedule;
+import io.hattn.train.Trainer;
+import io.hattn.train.TrainingOptions;
+import io.hattn.train.TrainingState;
+import io.hattn.data.BatchPosition;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hattn train}: a Transformer classifier trained on an LRA task from the command line. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a Transformer classifier (hierarchical or exact attention) on ListOps, with AdamW, "
+                + "checkpoints (RUN_DIR/checkpoint.safetensors), RUN_DIR/metrics.csv and learning curves "
+                + "(RUN_DIR/learning-curves.png). --resume continues a run exactly where its checkpoint left it."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--task", defaultValue = "listops", description = "Task: listops (default).")
+    String task;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with basic_train.tsv, basic_val.tsv "
+            + "(LRA layout). Default: ListOps generated once into ~/.cache/hattn/listops-seed-SEED.")
+    Path data;
+
+    @Option(names = "--attention", defaultValue = "hierarchical", paramLabel = "hierarchical|exact",
+            description = "Attention of every layer (default ${DEFAULT-VALUE}).")
+    String attention;
+
+    @Option(names = "--len", defaultValue = "2048", description = "Longest sequence (default ${DEFAULT-VALUE}); "
+            + "longer examples are left out, saying how many.")
+    int maxLength;
+
+    @Option(names = "--layers", defaultValue = "4", description = "Blocks (default ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--width", defaultValue = "128", description = "Model width (default ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--mlp", description = "MLP hidden width (default 2 x width).")
+    Integer mlp;
+
+    @Option(names = "--block", defaultValue = "16", description = "Nr of the hierarchy (default ${DEFAULT-VALUE}).")
+    int block;
+
+    @Option(names = "--relative-bias", description = "Hierarchical relative-position bias in every layer.")
+    boolean relativeBias;
+
+    @Option(names = "--positions", defaultValue = "learned", paramLabel = "learned|sinusoidal",
+            description = "Position embedding (default ${DEFAULT-VALUE}).")
+    String positions;
+
+    @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|first",
+            description = "Sequence pooling before the head (default ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Examples per step (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", required = true, description = "Last step of the run.")
+    long steps;
+
+    @Option(names = "--lr", defaultValue = "5e-4", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--schedule", defaultValue = "rsqrt", paramLabel = "constant|cosine|rsqrt",
+            description = "After warmup (default ${DEFAULT-VALUE}; constant and rsqrt do not depend on --steps).")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "100", description = "Linear warmup steps (default ${DEFAULT-VALUE}).")
+    long warmup;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW decay (default ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--clip", defaultValue = "1.0", description = "Global gradient-norm limit, 0 = off "
+            + "(default ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout (default ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N",
+            description = "Checkpoint every N steps and at the end (default ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(names = "--eval-every", defaultValue = "100", paramLabel = "N",
+            description = "Validation every N steps and at the end (default ${DEFAULT-VALUE}).")
+    long evaluateEvery;
+
+    @Option(names = "--eval-examples", defaultValue = "500", paramLabel = "N",
+            description = "Validation examples per evaluation (default ${DEFAULT-VALUE}).")
+    int evaluationExamples;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of data order, initialisation and dropout.")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads (default: every core). Runs are reproducible for a seed "
+            + "and thread count.")
+    Integer threads;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run folder.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in RUN_DIR from its checkpoint.")
+    boolean resume;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!task.equals("listops")) {
+            throw new BadInputException("--task must be listops (the other LRA tasks are not built yet), got '"
+                    + task + "'");
+        }
+        ModelConfig config = modelConfig();
+        TrainingOptions options = trainingOptions();
+        RunFolder.requireUsable(resume ? "--resume: --out" : "--out", out, resume);
+        Checkpoints checkpoints = new Checkpoints(out, task, fixedSettings());
+        if (resume && !checkpoints.exists()) {
+            throw new BadInputException("--resume: " + out + " holds no " + Checkpoints.FILE);
+        }
+        if (!resume && checkpoints.exists()) {
+            throw new BadInputException("--out: " + out + " already holds a run (" + Checkpoints.FILE
+                    + "); continue it with --resume or choose another folder");
+        }
+        PrintStream progress = System.err;
+        ListOpsSplits splits = ListOpsInputs.load(data, progress);
+        List<Example> train = ListOpsInputs.fitting(splits.train(), maxLength, "training", progress);
+        List<Example> validation = ListOpsInputs.fitting(splits.validation(), maxLength, "validation", progress);
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (threadCount < 1) {
+            throw new BadInputException("--threads must be >= 1, got " + threadCount);
+        }
+        ForkJoinPool pool = new ForkJoinPool(threadCount);
+        try (AttentionBackend backend = backendOptions.open()) {
+            MatrixProducts products = MatrixProducts.create(pool);
+            TransformerClassifier model = new TransformerClassifier(config, backend, products);
+            AdamW optimizer = AdamW.standard(model.parameters(), weightDecay);
+            TrainingState start;
+            MetricsLog metrics;
+            if (resume) {
+                try {
+                    start = checkpoints.load(model, optimizer);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("--resume: " + e.getMessage(), e);
+                }
+                if (start.step() >= steps) {
+                    throw new BadInputException("--steps " + steps + " must be above the checkpoint's step "
+                            + start.step() + " to resume");
+                }
+                metrics = MetricsLog.resume(out, start.step());
+            } else {
+                Files.createDirectories(out);
+                model.initialise();
+                start = new TrainingState(0, BatchPosition.START, seed, 0);
+                metrics = MetricsLog.create(out);
+            }
+            progress.printf(Locale.ROOT, "hattn train: %s, %d parameters, %d training / %d validation examples; "
+                    + "attention on %s, products %s%n", describe(config), model.parameters().size(), train.size(),
+                    validation.size(), backend.describe(), products.describe());
+            // padded to a multiple of Nr only: the linear layers skip most padding, attention pads inside
+            LengthBatcher batches = new LengthBatcher(train, batch, block, seed, LengthBatcher.DEFAULT_POOL_BATCHES,
+                    LengthBatcher.Padding.BLOCK_MULTIPLE);
+            TrainingState end;
+            try {
+                end = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics, progress)
+                        .run(start);
+            } catch (ArithmeticException e) {
+                // the run diverged: its last checkpoint and metrics stay as they were written
+                progress.println("hattn train: " + e.getMessage() + "; the last checkpoint in " + out
+                        + " is intact");
+                return 1;
+            }
+            MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
+            progress.printf(Locale.ROOT, "hattn train: step %d, train loss %.4f, validation accuracy %.4f, %.0f "
+                    + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),
+                    last.tokensPerSecond(), checkpoints.file(), out.resolve(MetricsLog.FILE),
+                    out.resolve(MetricsLog.PLOT));
+        } finally {
+            pool.shutdown();
+        }
+        return 0;
+    }
+
+    private static String describe(ModelConfig config) {
+        return String.format(Locale.ROOT, "%s attention, %d layers, width %d, %d heads, MLP %d, Nr %d",
+                config.attention().name().toLowerCase(Locale.ROOT), config.layers(), config.width(), config.heads(),
+                config.mlp(), config.block());
+    }
+
+    private ModelConfig modelConfig() {
+        MultiHeadAttention.Kind kind = switch (attention.toLowerCase(Locale.ROOT)) {
+            case "hierarchical" -> MultiHeadAttention.Kind.HIERARCHICAL;
+            case "exact" -> MultiHeadAttention.Kind.EXACT;
+            default -> throw new BadInputException("--attention must be hierarchical or exact, got '" + attention
+                    + "'");
+        };
+        boolean learned = switch (positions.toLowerCase(Locale.ROOT)) {
+            case "learned" -> true;
+            case "sinusoidal" -> false;
+            default -> throw new BadInputException("--positions must be learned or sinusoidal, got '" + positions
+                    + "'");
+        };
+        Pooling pool = switch (pooling.toLowerCase(Locale.ROOT)) {
+            case "mean" -> Pooling.MEAN;
+            case "first" -> Pooling.FIRST;
+            default -> throw new BadInputException("--pooling must be mean or first, got '" + pooling + "'");
+        };
+        try {
+            return new ModelConfig(ListOpsVocabulary.SIZE, ListOpsVocabulary.CLASSES, maxLength, width, heads,
+                    mlp == null ? 2 * width : mlp, layers, block, kind, false, learned, relativeBias, pool, dropout,
+                    seed);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--" + e.getMessage(), e);
+        }
+    }
+
+    private TrainingOptions trainingOptions() {
+        try {
+            return new TrainingOptions(steps, batch, learningRate, Schedule.parse(schedule), warmup, weightDecay,
+                    clip, checkpointEvery, evaluateEvery, evaluationExamples, 10);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage().startsWith("--") ? e.getMessage()
+                    : "--schedule: " + e.getMessage(), e);
+        }
+    }
+
+    /** What a resumed run must share with the run it continues, or it would not continue it exactly. */
+    private Map<String, String> fixedSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("batch", Integer.toString(batch));
+        settings.put("lr", Float.toString(learningRate));
+        settings.put("schedule", schedule.toLowerCase(Locale.ROOT));
+        settings.put("warmup", Long.toString(warmup));
+        settings.put("weight_decay", Float.toString(weightDecay));
+        settings.put("clip", Double.toString(clip));
+        settings.put("data", data == null ? "generated" : data.toAbsolutePath().normalize().toString());
+        return settings;
+    }
+}

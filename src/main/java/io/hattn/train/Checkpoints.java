@@ -1,0 +1,183 @@
+package io.hattn.train;
+
+import io.hattn.data.BatchPosition;
+import io.hattn.io.SafeTensor;
+import io.hattn.io.SafeTensors;
+import io.hattn.io.SafeTensorsFormatException;
+import io.hattn.nn.ModelConfig;
+import io.hattn.nn.Parameters;
+import io.hattn.nn.TransformerClassifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's checkpoint: {@code RUN_DIR/checkpoint.safetensors}, one file written atomically (so a run stopped at
+ * any moment keeps its last whole checkpoint). It holds every model tensor under its own name (Python loads it
+ * with the {@code safetensors} package), AdamW's two moments, and as metadata the model configuration
+ * ({@code model.*}), the task, the training settings that must not change on resume ({@code train.*}), the
+ * step, the data position and the seed.
+ */
+public final class Checkpoints {
+    public static final String FILE = "checkpoint.safetensors";
+    static final String FORMAT = "hattn-classifier-checkpoint-1";
+    private static final String FIRST_MOMENT = "optimizer.first_moment";
+    private static final String SECOND_MOMENT = "optimizer.second_moment";
+
+    private final Path directory;
+    private final String task;
+    private final Map<String, String> trainingSettings;
+
+    /**
+     * @param trainingSettings settings a resumed run must share with the run it continues (learning rate,
+     *                         schedule, batch size...), compared on {@link #load}
+     */
+    public Checkpoints(Path directory, String task, Map<String, String> trainingSettings) {
+        this.directory = directory;
+        this.task = task;
+        this.trainingSettings = new LinkedHashMap<>(trainingSettings);
+    }
+
+    public Path file() {
+        return directory.resolve(FILE);
+    }
+
+    public boolean exists() {
+        return Files.exists(file());
+    }
+
+    public void save(TransformerClassifier model, AdamW optimizer, TrainingState state) throws IOException {
+        Parameters parameters = model.parameters();
+        List<SafeTensor> tensors = new ArrayList<>();
+        for (Parameters.View view : parameters.views()) {
+            float[] values = new float[view.size()];
+            System.arraycopy(parameters.values(), view.offset(), values, 0, values.length);
+            tensors.add(SafeTensor.f32(view.name(), values, longs(view.shape())));
+        }
+        tensors.add(SafeTensor.f32(FIRST_MOMENT, optimizer.firstMoment(), parameters.size()));
+        tensors.add(SafeTensor.f32(SECOND_MOMENT, optimizer.secondMoment(), parameters.size()));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
+        metadata.put("task", task);
+        model.config().toMap().forEach((key, value) -> metadata.put("model." + key, value));
+        trainingSettings.forEach((key, value) -> metadata.put("train." + key, value));
+        metadata.put("step", Long.toString(state.step()));
+        metadata.put("data.epoch", Long.toString(state.data().epoch()));
+        metadata.put("data.batch", Long.toString(state.data().batch()));
+        metadata.put("seed", Long.toString(state.seed()));
+        metadata.put("elapsed_seconds", Double.toString(state.elapsedSeconds()));
+        SafeTensors.write(file(), metadata, tensors);
+    }
+
+    private static long[] longs(int[] shape) {
+        long[] result = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            result[i] = shape[i];
+        }
+        return result;
+    }
+
+    /** The checkpoint file, read and validated; a corrupt or truncated one is a message naming it. */
+    private SafeTensors read() throws IOException {
+        try {
+            return SafeTensors.read(file());
+        } catch (SafeTensorsFormatException e) {
+            throw new IllegalArgumentException("the checkpoint is corrupt or truncated: " + e.getMessage(), e);
+        }
+    }
+
+    /** The model configuration a checkpoint holds, after checking its format and task. */
+    public ModelConfig config() throws IOException {
+        Map<String, String> metadata = read().metadata();
+        requireFormatAndTask(metadata);
+        return ModelConfig.fromMap(prefixed(metadata, "model."));
+    }
+
+    /**
+     * Loads the weights into {@code model} (and the moments into {@code optimizer} when given) and returns the
+     * state to resume from. Throws {@link IllegalArgumentException} naming what does not match: another task,
+     * another model shape, other training settings, or a tensor of the wrong shape; nothing is changed then.
+     */
+    public TrainingState load(TransformerClassifier model, AdamW optimizer) throws IOException {
+        SafeTensors contents = read();
+        Map<String, String> metadata = contents.metadata();
+        requireFormatAndTask(metadata);
+        ModelConfig stored = ModelConfig.fromMap(prefixed(metadata, "model."));
+        requireSame("model", stored.toMap(), model.config().toMap());
+        if (optimizer != null) {
+            requireSame("training", prefixed(metadata, "train."), trainingSettings);
+        }
+        Parameters parameters = model.parameters();
+        Map<String, float[]> loaded = new LinkedHashMap<>();
+        for (Parameters.View view : parameters.views()) {
+            loaded.put(view.name(), tensor(contents, view.name(), view.shape()));
+        }
+        float[] first = optimizer == null ? null : tensor(contents, FIRST_MOMENT, new int[] {parameters.size()});
+        float[] second = optimizer == null ? null : tensor(contents, SECOND_MOMENT, new int[] {parameters.size()});
+        // everything checked: only now is anything overwritten
+        for (Parameters.View view : parameters.views()) {
+            System.arraycopy(loaded.get(view.name()), 0, parameters.values(), view.offset(), view.size());
+        }
+        if (optimizer != null) {
+            System.arraycopy(first, 0, optimizer.firstMoment(), 0, first.length);
+            System.arraycopy(second, 0, optimizer.secondMoment(), 0, second.length);
+        }
+        try {
+            return new TrainingState(Long.parseLong(metadata.get("step")),
+                    new BatchPosition(Long.parseLong(metadata.get("data.epoch")),
+                            Long.parseLong(metadata.get("data.batch"))),
+                    Long.parseLong(metadata.get("seed")), Double.parseDouble(metadata.get("elapsed_seconds")));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file() + " has no valid step, data position or seed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void requireFormatAndTask(Map<String, String> metadata) {
+        if (!FORMAT.equals(metadata.get("format"))) {
+            throw new IllegalArgumentException(file() + " is not a hattn classifier checkpoint (format '"
+                    + metadata.get("format") + "', expected '" + FORMAT + "')");
+        }
+        if (!task.equals(metadata.get("task"))) {
+            throw new IllegalArgumentException(file() + " is a checkpoint of task '" + metadata.get("task")
+                    + "', not of '" + task + "'");
+        }
+    }
+
+    private void requireSame(String what, Map<String, String> stored, Map<String, String> requested) {
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> entry : requested.entrySet()) {
+            String there = stored.get(entry.getKey());
+            if (!entry.getValue().equals(there)) {
+                differences.add(entry.getKey() + " " + there + " in the checkpoint, " + entry.getValue()
+                        + " requested");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(file() + " holds another " + what + " configuration: "
+                    + String.join("; ", differences));
+        }
+    }
+
+    private float[] tensor(SafeTensors contents, String name, int[] shape) {
+        try {
+            return contents.floats(name, longs(shape));
+        } catch (SafeTensorsFormatException e) {
+            throw new IllegalArgumentException("the checkpoint does not fit this model: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> prefixed(Map<String, String> metadata, String prefix) {
+        Map<String, String> result = new LinkedHashMap<>();
+        metadata.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                result.put(key.substring(prefix.length()), value);
+            }
+        });
+        return result;
+    }
+}

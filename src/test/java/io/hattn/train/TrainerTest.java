@@ -1,0 +1,153 @@
+package io.hattn.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hattn.attention.AttentionBackend;
+import io.hattn.testing.OracleAttention;
+import io.hattn.data.BatchPosition;
+import io.hattn.data.Example;
+import io.hattn.data.LengthBatcher;
+import io.hattn.nn.MatrixProducts;
+import io.hattn.nn.ModelConfig;
+import io.hattn.nn.MultiHeadAttention;
+import io.hattn.nn.Pooling;
+import io.hattn.nn.TransformerClassifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training loop on a small task that a model must learn (the label is the most frequent of a few marker
+ * tokens): it learns, it is deterministic, a resumed run continues bit for bit, and checkpoints that do not fit
+ * are refused without touching the model.
+ */
+class TrainerTest {
+
+    private static final ForkJoinPool POOL = new ForkJoinPool(2);
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void close() {
+        POOL.shutdown();
+    }
+
+    /** Sequences of 20-60 tokens over ids 6..15; label = (first token + last token) mod 10. */
+    private static List<Example> task(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Example> examples = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            int[] tokens = new int[20 + random.nextInt(41)];
+            for (int t = 0; t < tokens.length; t++) {
+                tokens[t] = 6 + random.nextInt(10);
+            }
+            examples.add(new Example(tokens, (tokens[0] - 6) % 5));
+        }
+        return examples;
+    }
+
+    private static ModelConfig config(long seed) {
+        return new ModelConfig(16, 10, 64, 16, 2, 32, 1, 4, MultiHeadAttention.Kind.HIERARCHICAL, false, true,
+                true, Pooling.FIRST, 0.1f, seed);
+    }
+
+    private static TrainingOptions options(long steps) {
+        return new TrainingOptions(steps, 8, 3e-3f, Schedule.RSQRT, 10, 0.01f, 1.0, 20, 0, 64, 10);
+    }
+
+    private final class Run {
+        final TransformerClassifier model;
+        final AdamW optimizer;
+        final Checkpoints checkpoints;
+        final List<Double> losses = new ArrayList<>();
+        final AttentionBackend backend = new OracleAttention();
+
+        Run(Path folder) {
+            model = new TransformerClassifier(config(3), backend, MatrixProducts.create(POOL));
+            optimizer = AdamW.standard(model.parameters(), 0.01f);
+            checkpoints = new Checkpoints(folder, "test", Map.of("lr", "3e-3"));
+        }
+
+        TrainingState train(TrainingState start, long steps, Path folder) throws IOException {
+            LengthBatcher batches = new LengthBatcher(task(200, 1), 8, 4, 5);
+            MetricsLog metrics = start.step() == 0 ? MetricsLog.create(folder) : MetricsLog.resume(folder,
+                    start.step());
+            return new Trainer(model, optimizer, options(steps), batches, task(64, 2), checkpoints, metrics, QUIET)
+                    .onStep((step, loss) -> losses.add(loss)).run(start);
+        }
+    }
+
+    @Test
+    void resumedRunContinuesBitForBit() throws IOException {
+        Path whole = Files.createDirectories(dir.resolve("whole"));
+        Run a = new Run(whole);
+        a.model.initialise();
+        a.train(new TrainingState(0, BatchPosition.START, 3, 0), 40, whole);
+
+        Path split = Files.createDirectories(dir.resolve("split"));
+        Run b = new Run(split);
+        b.model.initialise();
+        b.train(new TrainingState(0, BatchPosition.START, 3, 0), 20, split);
+        Run c = new Run(split);
+        TrainingState resumed = c.checkpoints.load(c.model, c.optimizer);
+        assertEquals(20, resumed.step());
+        c.train(resumed, 40, split);
+
+        List<Double> continued = new ArrayList<>(b.losses);
+        continued.addAll(c.losses);
+        assertEquals(a.losses, continued, "the same loss at every step, bit for bit");
+        assertArrayEquals(a.model.parameters().values(), c.model.parameters().values(), "the same weights");
+        assertTrue(a.losses.get(39) < a.losses.get(0) * 0.8, "it learns: " + a.losses);
+        List<MetricsLog.Row> rows = MetricsLog.resume(split, 40).rows();
+        assertEquals(List.of(10L, 20L, 30L, 40L), rows.stream().map(MetricsLog.Row::step).toList());
+        assertEquals(MetricsLog.resume(whole, 40).rows().get(3).trainLoss(), rows.get(3).trainLoss());
+        assertTrue(Files.size(split.resolve(MetricsLog.PLOT)) > 1000, "learning curves written");
+    }
+
+    @Test
+    void checkpointsThatDoNotFitAreRefusedAndChangeNothing() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("run"));
+        Run a = new Run(folder);
+        a.model.initialise();
+        a.train(new TrainingState(0, BatchPosition.START, 3, 0), 20, folder);
+        byte[] good = Files.readAllBytes(a.checkpoints.file());
+
+        TransformerClassifier wider = new TransformerClassifier(new ModelConfig(16, 10, 64, 32, 2, 32, 1, 4,
+                MultiHeadAttention.Kind.HIERARCHICAL, false, true, true, Pooling.FIRST, 0.1f, 3), a.backend,
+                MatrixProducts.create(POOL));
+        float[] before = wider.parameters().values().clone();
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> a.checkpoints.load(wider, null));
+        assertTrue(shape.getMessage().contains("width 16 in the checkpoint, 32 requested"), shape.getMessage());
+        assertArrayEquals(before, wider.parameters().values(), "nothing loaded");
+
+        Checkpoints otherTask = new Checkpoints(folder, "imdb", Map.of());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> otherTask.config()).getMessage()
+                .contains("task 'test', not of 'imdb'"));
+        Checkpoints otherSettings = new Checkpoints(folder, "test", Map.of("lr", "1e-3"));
+        Run d = new Run(folder);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> otherSettings.load(d.model, d.optimizer))
+                .getMessage().contains("lr 3e-3 in the checkpoint, 1e-3 requested"));
+
+        Files.write(a.checkpoints.file(), java.util.Arrays.copyOf(good, good.length / 2));
+        Run e = new Run(folder);
+        float[] initial = e.model.parameters().values().clone();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> e.checkpoints.load(e.model, e.optimizer))
+                .getMessage().contains("corrupt or truncated"));
+        assertArrayEquals(initial, e.model.parameters().values(), "nothing loaded");
+    }
+}
