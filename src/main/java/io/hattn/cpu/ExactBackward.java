@@ -130,14 +130,7 @@ final class ExactBackward {
                 continue;
             }
             ExactForward.tileScores(spec, head, queryTile, keyTile, tile);
-            for (int r = 0; r < TILE; r++) {
-                float m = offsets[queryRow + r];
-                if (m == Float.POSITIVE_INFINITY) {
-                    Arrays.fill(tile.scores, r * TILE, (r + 1) * TILE, 0f);
-                } else {
-                    TileKernels.expShifted(tile.scores, r * TILE, TILE, m);
-                }
-            }
+            GradientTile.exponentiate(tile, TILE, offsets, queryRow);
             step.accumulate(tile, 1, rowGradients, queryRow * spec.valueDim(), deltas, queryRow, head.weights(0),
                     weightRow, head.queries(0), head.queryOffset(0, queryRow), spec.scale(), accumulator,
                     queryRow * spec.dim(), paddedDk, dkOffset, paddedDv, dvOffset, null, null);

@@ -47,6 +47,23 @@ final class GradientTile {
     }
 
     /**
+     * E = exp(S - m) in place for the tile's first {@code rows} rows over its segments, m of row r at
+     * {@code offsets[first + r]}; a row with m = +inf (no valid fine row under it) becomes 0, never NaN. Every
+     * score of a row is at most its m (section 11), so no entry exceeds 1.
+     */
+    static void exponentiate(SoftmaxTile tile, int rows, float[] offsets, int first) {
+        int columns = tile.columns();
+        for (int r = 0; r < rows; r++) {
+            float m = offsets[first + r];
+            if (m == Float.POSITIVE_INFINITY) {
+                Arrays.fill(tile.scores, r * tile.scoreStride, r * tile.scoreStride + columns, 0f);
+            } else {
+                TileKernels.expShifted(tile.scores, r * tile.scoreStride, columns, m);
+            }
+        }
+    }
+
+    /**
      * Segment g's keys (transposed block at {@code keysTransposed[keyBlockBase]}, element (x, c) at
      * {@code + x * width + c}) as rows, and its values (rows from {@code values[valueOffset]}) transposed.
      */

@@ -245,7 +245,6 @@ final class HierarchicalBackward {
         AttentionSpec spec = problem.spec();
         Pyramid pyramid = workspace.pyramid;
         int nr = spec.block();
-        int d = spec.dim();
         int dv = spec.valueDim();
         if (BlockScores.noValidRow(pyramid.weights(level), pyramid.weightIndex(level, block * nr), nr)) {
             return;
@@ -253,17 +252,8 @@ final class HierarchicalBackward {
         SoftmaxTile tile = scratch.tile;
         scores.compute(problem, h, pyramid, level, block, blocks, tile);
         int segments = tile.segments;
-        int columns = tile.columns();
-        int stride = tile.scoreStride;
         int rowSums = workspace.start[level] + block * nr;
-        for (int r = 0; r < nr; r++) {
-            float m = workspace.minOffsets[rowSums + r];
-            if (m == Float.POSITIVE_INFINITY) {
-                Arrays.fill(tile.scores, r * stride, r * stride + columns, 0f);
-            } else {
-                TileKernels.expShifted(tile.scores, r * stride, columns, m);
-            }
-        }
+        GradientTile.exponentiate(tile, nr, workspace.minOffsets, rowSums);
         GradientTile step = scratch.gradients;
         for (int g = 0; g < segments; g++) {
             int keyRow = (block + tile.segmentSide[g]) * nr;
