@@ -14,7 +14,8 @@ final class Progress implements AutoCloseable {
         bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(done,
                         java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(out)).build();
+                // a fixed width: measuring the terminal loads jline's native library, which JDK 25 warns about
+                .setConsumer(new ConsoleProgressBarConsumer(out, 110)).build();
     }
 
     void update(long step, String message) {
