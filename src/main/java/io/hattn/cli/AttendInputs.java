@@ -109,7 +109,8 @@ final class AttendInputs {
         return valid;
     }
 
-    private static void requireFinite(String option, NpyArray array) {
+    /** Throws naming the option and the first non-finite element (the library would, without the option). */
+    static void requireFinite(String option, NpyArray array) {
         float[] data = array.data();
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {

@@ -62,14 +62,8 @@ final class GradientOptions {
             throw new BadInputException("--grad must have the output's shape " + Arrays.toString(outShape)
                     + ", got " + array.shapeString());
         }
-        float[] data = array.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
-                throw new BadInputException("--grad must hold finite numbers, found " + data[i] + " at flat index "
-                        + i);
-            }
-        }
-        return data;
+        AttendInputs.requireFinite("--grad", array);
+        return array.data();
     }
 
     /** The forward that keeps what the backward needs, and the backward; a backend without one is named. */
