@@ -134,12 +134,8 @@ final class SoftmaxTile {
         TileKernels.accumulateValues(scores, scoreStride, usedRows, segmentValueOffset, segments, segmentWidth,
                 values, valueDim, numerators);
         for (int r = 0; r < usedRows; r++) {
-            float sum = 0f;
-            for (int g = 0; g < segments; g++) {
-                sum += TileKernels.dot(scores, r * scoreStride + g * segmentWidth, keyWeights, segmentWeightRow[g],
-                        segmentWidth);
-            }
-            denominators[r] += sum;
+            denominators[r] += TileKernels.segmentDots(scores, r * scoreStride, segmentWidth, segments, keyWeights,
+                    segmentWeightRow);
         }
     }
 

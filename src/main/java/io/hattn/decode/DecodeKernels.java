@@ -31,7 +31,7 @@ final class DecodeKernels {
             for (; c < bound; c += SPECIES.length()) {
                 acc = FloatVector.fromArray(SPECIES, a, ao + c).fma(FloatVector.fromArray(SPECIES, b, bo + c), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = io.hattn.cpu.VectorMath.sum(acc);
         }
         for (; c < n; c++) {
             sum += a[ao + c] * b[bo + c];
