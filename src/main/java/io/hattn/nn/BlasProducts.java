@@ -10,10 +10,17 @@ import java.util.concurrent.ForkJoinPool;
  */
 final class BlasProducts implements MatrixProducts {
     private final BLAS blas = BLAS.getInstance();
+    private final ForkJoinPool pool;
     private final ParallelChunks chunks;
 
     BlasProducts(ForkJoinPool pool) {
+        this.pool = pool;
         this.chunks = new ParallelChunks(pool);
+    }
+
+    @Override
+    public ForkJoinPool pool() {
+        return pool;
     }
 
     @Override

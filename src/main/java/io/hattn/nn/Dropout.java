@@ -1,24 +1,27 @@
 package io.hattn.nn;
 
-import java.util.SplittableRandom;
-
 /**
- * Inverted dropout: in training each element is kept with probability 1 - p and scaled by 1 / (1 - p). The mask
- * comes from a generator seeded by (seed, step, layer), so a run is reproducible and a resumed run draws the
- * same masks without any generator state in the checkpoint.
+ * Inverted dropout: in training each element is kept with probability 1 - p and scaled by 1 / (1 - p). Element
+ * i's draw is 16 bits of a hash of (seed, layer, step, i / 4), a counter-based generator: the mask is the same
+ * whatever the threads and however the elements are split among them, and a resumed run draws the same masks
+ * without any generator state in the checkpoint. p is rounded to a multiple of 2^-16.
  */
 public final class Dropout {
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
     private final float rate;
     private final long layerSeed;
+    private final ParallelChunks chunks;
     private boolean[] kept = new boolean[0];
     private boolean active;
 
-    public Dropout(float rate, long seed, int layerIndex) {
+    Dropout(float rate, long seed, int layerIndex, ParallelChunks chunks) {
         if (!(rate >= 0f && rate < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
         }
         this.rate = rate;
-        this.layerSeed = seed * 0x9E3779B97F4A7C15L + layerIndex;
+        this.layerSeed = seed * GOLDEN + layerIndex;
+        this.chunks = chunks;
     }
 
     /** y = x masked and rescaled when training with a rate above 0, else a copy. */
@@ -31,27 +34,42 @@ public final class Dropout {
         if (kept.length < count) {
             kept = new boolean[count];
         }
-        SplittableRandom random = new SplittableRandom(layerSeed ^ (step * 0xBF58476D1CE4E5B9L));
+        long stream = mix(layerSeed ^ (step * 0xBF58476D1CE4E5B9L));
+        int threshold = (int) Math.round(rate * 65536.0);
         float scale = 1f / (1f - rate);
-        for (int i = 0; i < count; i++) {
-            kept[i] = random.nextFloat() >= rate;
-            y[i] = kept[i] ? x[i] * scale : 0f;
-        }
+        boolean[] mask = kept;
+        chunks.split(count, count, (from, to) -> {
+            long bits = mix(stream + (from >>> 2));
+            for (int i = from; i < to; i++) {
+                int lane = i & 3;
+                if (lane == 0) {
+                    bits = mix(stream + (i >>> 2));
+                }
+                boolean keep = (int) ((bits >>> (16 * lane)) & 0xFFFF) >= threshold;
+                mask[i] = keep;
+                y[i] = keep ? x[i] * scale : 0f;
+            }
+        });
     }
 
     /** dx += dy through the mask of the last forward. */
     public void backward(float[] dy, int count, float[] dx) {
-        if (!active) {
-            for (int i = 0; i < count; i++) {
-                dx[i] += dy[i];
+        float scale = active ? 1f / (1f - rate) : 1f;
+        boolean[] mask = kept;
+        boolean masked = active;
+        chunks.split(count, count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                if (!masked || mask[i]) {
+                    dx[i] += dy[i] * scale;
+                }
             }
-            return;
-        }
-        float scale = 1f / (1f - rate);
-        for (int i = 0; i < count; i++) {
-            if (kept[i]) {
-                dx[i] += dy[i] * scale;
-            }
-        }
+        });
+    }
+
+    /** SplitMix64's finaliser: every output bit depends on every input bit. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

@@ -2,18 +2,24 @@ package io.hattn.nn;
 
 import io.hattn.cpu.ActivationKernels;
 
-/** GELU with the tanh approximation (as GPT-2 and llm.c), element-wise, on the Vector API kernel. */
-public final class Gelu {
+/** GELU with the tanh approximation (as GPT-2 and llm.c), element-wise on the Vector API kernel, every thread. */
+final class Gelu {
+
+    /** Elements times this is the work a chunk weighs: an exponential and a division each. */
+    private static final long COST = 8;
+    /** A multiple of every vector length, so the vector body covers the same elements on any thread count. */
+    private static final int ALIGNMENT = 64;
 
     private Gelu() {
     }
 
-    public static void forward(float[] x, int count, float[] y) {
-        ActivationKernels.gelu(x, count, y);
+    static void forward(ParallelChunks chunks, float[] x, int count, float[] y) {
+        chunks.splitAligned(count, COST * count, ALIGNMENT, (from, to) -> ActivationKernels.gelu(x, from, to, y));
     }
 
     /** dx += dy * gelu'(x). */
-    public static void backward(float[] x, float[] dy, int count, float[] dx) {
-        ActivationKernels.geluBackward(x, dy, count, dx);
+    static void backward(ParallelChunks chunks, float[] x, float[] dy, int count, float[] dx) {
+        chunks.splitAligned(count, COST * count, ALIGNMENT,
+                (from, to) -> ActivationKernels.geluBackward(x, dy, from, to, dx));
     }
 }

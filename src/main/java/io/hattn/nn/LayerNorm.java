@@ -1,8 +1,10 @@
 package io.hattn.nn;
 
+import io.hattn.cpu.NormKernels;
+
 /**
  * Layer normalisation over the last dimension with a gain and a bias (epsilon 1e-5). The forward keeps each
- * row's mean and reciprocal deviation for the backward.
+ * row's mean and reciprocal deviation for the backward. Rows run on every thread of the chunks' pool.
  */
 public final class LayerNorm {
     private static final float EPSILON = 1e-5f;
@@ -13,9 +15,12 @@ public final class LayerNorm {
     private final Parameters.View bias;
     private float[] means = new float[0];
     private float[] reciprocalDeviations = new float[0];
+    private float[][] partials = new float[0][];
+    private final ParallelChunks chunks;
 
-    public LayerNorm(Parameters parameters, String name, int width) {
+    LayerNorm(Parameters parameters, String name, int width, ParallelChunks chunks) {
         this.parameters = parameters;
+        this.chunks = chunks;
         this.width = width;
         this.gain = parameters.add(name + ".weight", width);
         this.bias = parameters.add(name + ".bias", width);
@@ -32,55 +37,30 @@ public final class LayerNorm {
             reciprocalDeviations = new float[rows];
         }
         float[] values = parameters.values();
-        int g = gain.offset();
-        int b = bias.offset();
-        for (int r = 0; r < rows; r++) {
-            int row = r * width;
-            double sum = 0;
-            for (int c = 0; c < width; c++) {
-                sum += x[row + c];
-            }
-            float mean = (float) (sum / width);
-            double squares = 0;
-            for (int c = 0; c < width; c++) {
-                float centred = x[row + c] - mean;
-                squares += centred * centred;
-            }
-            float reciprocal = (float) (1 / Math.sqrt(squares / width + EPSILON));
-            for (int c = 0; c < width; c++) {
-                y[row + c] = (x[row + c] - mean) * reciprocal * values[g + c] + values[b + c];
-            }
-            means[r] = mean;
-            reciprocalDeviations[r] = reciprocal;
-        }
+        chunks.split(rows, (long) rows * width, (from, to) -> NormKernels.forward(x, from, to, width, EPSILON,
+                values, gain.offset(), bias.offset(), y, means, reciprocalDeviations));
     }
 
-    /** Adds to dx and to the gain and bias gradients; uses the statistics of the last forward. */
+    /**
+     * Adds to dx and to the gain and bias gradients; uses the statistics of the last forward. Each thread sums
+     * its rows' gain and bias gradients apart, and the partial sums are added in thread order.
+     */
     public void backward(float[] x, float[] dy, int rows, float[] dx) {
         float[] values = parameters.values();
+        int parts = chunks.parts(rows, (long) rows * width);
+        if (partials.length < parts) {
+            partials = new float[parts][2 * width];
+        }
+        chunks.split(rows, (long) rows * width, (part, from, to) -> {
+            java.util.Arrays.fill(partials[part], 0f);
+            NormKernels.backward(x, dy, from, to, width, values, gain.offset(), means, reciprocalDeviations, dx,
+                    partials[part]);
+        });
         float[] gradients = parameters.gradients();
-        int g = gain.offset();
-        int b = bias.offset();
-        for (int r = 0; r < rows; r++) {
-            int row = r * width;
-            float mean = means[r];
-            float reciprocal = reciprocalDeviations[r];
-            double meanOfDy = 0;
-            double meanOfDyXhat = 0;
+        for (int p = 0; p < parts; p++) {
             for (int c = 0; c < width; c++) {
-                float xhat = (x[row + c] - mean) * reciprocal;
-                float dxhat = dy[row + c] * values[g + c];
-                meanOfDy += dxhat;
-                meanOfDyXhat += dxhat * xhat;
-            }
-            meanOfDy /= width;
-            meanOfDyXhat /= width;
-            for (int c = 0; c < width; c++) {
-                float xhat = (x[row + c] - mean) * reciprocal;
-                float dxhat = dy[row + c] * values[g + c];
-                gradients[g + c] += dy[row + c] * xhat;
-                gradients[b + c] += dy[row + c];
-                dx[row + c] += (float) ((dxhat - meanOfDy - xhat * meanOfDyXhat) * reciprocal);
+                gradients[gain.offset() + c] += partials[p][c];
+                gradients[bias.offset() + c] += partials[p][width + c];
             }
         }
     }

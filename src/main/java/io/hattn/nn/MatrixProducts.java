@@ -30,6 +30,9 @@ public interface MatrixProducts {
         return create(DEFAULT, pool);
     }
 
+    /** The threads the products run on; the layers run their element-wise work on the same pool. */
+    ForkJoinPool pool();
+
     /** The implementation and threads, printed beside results. */
     String describe();
 

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 /** The feed-forward part of a block: Linear(width, hidden), GELU, Linear(hidden, width). */
 public final class Mlp {
     private final int hidden;
+    private final ParallelChunks chunks;
     private final Linear up;
     private final Linear down;
     private float[] preActivation = new float[0];
@@ -14,6 +15,7 @@ public final class Mlp {
 
     public Mlp(Parameters parameters, String name, int width, int hidden, MatrixProducts products) {
         this.hidden = hidden;
+        this.chunks = new ParallelChunks(products.pool());
         this.up = new Linear(parameters, name + ".up", width, hidden, true, products);
         this.down = new Linear(parameters, name + ".down", hidden, width, true, products);
     }
@@ -28,7 +30,7 @@ public final class Mlp {
         preActivation = Scratch.atLeast(preActivation, rows * hidden);
         activation = Scratch.atLeast(activation, rows * hidden);
         up.forward(x, rows, preActivation);
-        Gelu.forward(preActivation, rows * hidden, activation);
+        Gelu.forward(chunks, preActivation, rows * hidden, activation);
         down.forward(activation, rows, y);
     }
 
@@ -37,7 +39,7 @@ public final class Mlp {
         dActivation = Scratch.zeroed(dActivation, rows * hidden);
         dPreActivation = Scratch.zeroed(dPreActivation, rows * hidden);
         down.backward(activation, dy, rows, dActivation);
-        Gelu.backward(preActivation, dActivation, rows * hidden, dPreActivation);
+        Gelu.backward(chunks, preActivation, dActivation, rows * hidden, dPreActivation);
         up.backward(x, dPreActivation, rows, dx);
     }
 }

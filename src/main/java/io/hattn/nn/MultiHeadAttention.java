@@ -27,6 +27,7 @@ public final class MultiHeadAttention {
     private final boolean causal;
     private final Kind kind;
     private final AttentionBackend backend;
+    private final ParallelChunks chunks;
     private final Parameters parameters;
     private final Linear qkv;
     private final Linear output;
@@ -57,6 +58,7 @@ public final class MultiHeadAttention {
         this.causal = causal;
         this.kind = kind;
         this.backend = backend;
+        this.chunks = new ParallelChunks(products.pool());
         this.qkv = new Linear(parameters, name + ".qkv", width, 3 * width, false, products);
         this.output = new Linear(parameters, name + ".out", width, width, true, products);
         this.bias = relativeBias ? parameters.add(name + ".relative_bias", heads, 4 * block - 1) : null;
@@ -124,14 +126,16 @@ public final class MultiHeadAttention {
     }
 
     private void toHeads(float[] source, int batch, int length, float[] target, int column, int stride) {
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
+        chunks.split(batch * heads, (long) batch * length * width, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / heads;
+                int h = bh % heads;
                 for (int t = 0; t < length; t++) {
                     System.arraycopy(source, (b * length + t) * stride + column + h * headWidth, target,
-                            ((b * heads + h) * length + t) * headWidth, headWidth);
+                            (bh * length + t) * headWidth, headWidth);
                 }
             }
-        }
+        });
     }
 
     private void mergeHeads(float[] source, int batch, int length, float[] target) {
@@ -140,13 +144,15 @@ public final class MultiHeadAttention {
 
     /** [batch, heads, length, headWidth] into columns [column, column + width) of rows of {@code stride}. */
     private void mergeHeads(float[] source, int batch, int length, float[] target, int column, int stride) {
-        for (int b = 0; b < batch; b++) {
-            for (int h = 0; h < heads; h++) {
+        chunks.split(batch * heads, (long) batch * length * width, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / heads;
+                int h = bh % heads;
                 for (int t = 0; t < length; t++) {
-                    System.arraycopy(source, ((b * heads + h) * length + t) * headWidth, target,
+                    System.arraycopy(source, (bh * length + t) * headWidth, target,
                             (b * length + t) * stride + column + h * headWidth, headWidth);
                 }
             }
-        }
+        });
     }
 }

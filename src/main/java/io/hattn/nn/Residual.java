@@ -1,22 +1,25 @@
 package io.hattn.nn;
 
-/** y = a + b; its backward hands dy to both branches. */
-public final class Residual {
+/** y = a + b, and the skip branch of its backward (dx += dy), on every thread of the chunks' pool. */
+final class Residual {
 
     private Residual() {
     }
 
-    public static void forward(float[] a, float[] b, int count, float[] y) {
-        for (int i = 0; i < count; i++) {
-            y[i] = a[i] + b[i];
-        }
+    static void forward(ParallelChunks chunks, float[] a, float[] b, int count, float[] y) {
+        chunks.split(count, count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y[i] = a[i] + b[i];
+            }
+        });
     }
 
-    /** da += dy and db += dy. */
-    public static void backward(float[] dy, int count, float[] da, float[] db) {
-        for (int i = 0; i < count; i++) {
-            da[i] += dy[i];
-            db[i] += dy[i];
-        }
+    /** dx += dy: the gradient that passes the skip connection unchanged. */
+    static void addGradient(ParallelChunks chunks, float[] dy, int count, float[] dx) {
+        chunks.split(count, count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                dx[i] += dy[i];
+            }
+        });
     }
 }

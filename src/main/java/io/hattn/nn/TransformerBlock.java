@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
  */
 public final class TransformerBlock {
     private final int width;
+    private final ParallelChunks chunks;
     private final LayerNorm attentionNorm;
     private final MultiHeadAttention attention;
     private final Dropout attentionDropout;
@@ -27,13 +28,14 @@ public final class TransformerBlock {
     public TransformerBlock(Parameters parameters, String name, ModelConfig config, int index,
                             io.hattn.attention.AttentionBackend backend, MatrixProducts products) {
         this.width = config.width();
-        this.attentionNorm = new LayerNorm(parameters, name + ".attention_norm", width);
+        this.chunks = new ParallelChunks(products.pool());
+        this.attentionNorm = new LayerNorm(parameters, name + ".attention_norm", width, chunks);
         this.attention = new MultiHeadAttention(parameters, name + ".attention", width, config.heads(),
                 config.block(), config.causal(), config.attention(), config.relativeBias(), backend, products);
-        this.attentionDropout = new Dropout(config.dropout(), config.seed(), 2 * index + 1);
-        this.mlpNorm = new LayerNorm(parameters, name + ".mlp_norm", width);
+        this.attentionDropout = new Dropout(config.dropout(), config.seed(), 2 * index + 1, chunks);
+        this.mlpNorm = new LayerNorm(parameters, name + ".mlp_norm", width, chunks);
         this.mlp = new Mlp(parameters, name + ".mlp", width, config.mlp(), products);
-        this.mlpDropout = new Dropout(config.dropout(), config.seed(), 2 * index + 2);
+        this.mlpDropout = new Dropout(config.dropout(), config.seed(), 2 * index + 2, chunks);
     }
 
     public void initialise(SplittableRandom random, double deviation, double residualScale) {
@@ -54,11 +56,11 @@ public final class TransformerBlock {
         attentionNorm.forward(x, batch * length, normed);
         attention.forward(normed, batch, length, valid, attended);
         attentionDropout.forward(attended, count, dropped, training, step);
-        Residual.forward(x, dropped, count, hidden);
+        Residual.forward(chunks, x, dropped, count, hidden);
         mlpNorm.forward(hidden, batch * length, normedHidden);
         mlp.forward(normedHidden, batch * length, transformed);
         mlpDropout.forward(transformed, count, dropped, training, step);
-        Residual.forward(hidden, dropped, count, y);
+        Residual.forward(chunks, hidden, dropped, count, y);
     }
 
     /** dx += the gradient of the block's input, from dy of its output. */
@@ -71,16 +73,12 @@ public final class TransformerBlock {
         mlpDropout.backward(dy, count, gradient);
         mlp.backward(normedHidden, gradient, rows, gradientNormed);
         mlpNorm.backward(hidden, gradientNormed, rows, gradientHidden);
-        for (int i = 0; i < count; i++) {
-            gradientHidden[i] += dy[i];
-        }
+        Residual.addGradient(chunks, dy, count, gradientHidden);
         java.util.Arrays.fill(gradient, 0, count, 0f);
         java.util.Arrays.fill(gradientNormed, 0, count, 0f);
         attentionDropout.backward(gradientHidden, count, gradient);
         attention.backward(normed, gradient, batch, length, gradientNormed);
         attentionNorm.backward(x, gradientNormed, rows, dx);
-        for (int i = 0; i < count; i++) {
-            dx[i] += gradientHidden[i];
-        }
+        Residual.addGradient(chunks, gradientHidden, count, dx);
     }
 }

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class TransformerClassifier {
     private final ModelConfig config;
+    private final ParallelChunks chunks;
     private final Parameters parameters = new Parameters();
     private final TokenEmbedding embedding;
     private final Positions positions;
@@ -31,16 +32,17 @@ public final class TransformerClassifier {
 
     public TransformerClassifier(ModelConfig config, AttentionBackend backend, MatrixProducts products) {
         this.config = config;
+        this.chunks = new ParallelChunks(products.pool());
         this.embedding = new TokenEmbedding(parameters, "embedding.tokens", config.vocabulary(), config.width());
         this.positions = config.learnedPositions()
                 ? Positions.learned(parameters, "embedding.positions", config.maxLength(), config.width())
                 : Positions.sinusoidal(parameters, config.maxLength(), config.width());
-        this.embeddingDropout = new Dropout(config.dropout(), config.seed(), 0);
+        this.embeddingDropout = new Dropout(config.dropout(), config.seed(), 0, chunks);
         this.blocks = new TransformerBlock[config.layers()];
         for (int i = 0; i < blocks.length; i++) {
             blocks[i] = new TransformerBlock(parameters, "blocks." + i, config, i + 1, backend, products);
         }
-        this.finalNorm = new LayerNorm(parameters, "final_norm", config.width());
+        this.finalNorm = new LayerNorm(parameters, "final_norm", config.width(), chunks);
         this.head = new ClassificationHead(parameters, "head", config.width(), config.classes(), config.pooling(),
                 products);
         parameters.allocate();

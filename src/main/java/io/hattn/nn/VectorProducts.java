@@ -9,11 +9,18 @@ import java.util.concurrent.ForkJoinPool;
  * of B" without lane reductions.
  */
 final class VectorProducts implements MatrixProducts {
+    private final ForkJoinPool pool;
     private final ParallelChunks chunks;
     private float[] transposed = new float[0];
 
     VectorProducts(ForkJoinPool pool) {
+        this.pool = pool;
         this.chunks = new ParallelChunks(pool);
+    }
+
+    @Override
+    public ForkJoinPool pool() {
+        return pool;
     }
 
     @Override

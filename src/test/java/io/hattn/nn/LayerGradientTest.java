@@ -22,6 +22,7 @@ class LayerGradientTest {
     private static final double ATOL = 2e-4;
     private static final ForkJoinPool POOL = new ForkJoinPool(2);
     private static final MatrixProducts PRODUCTS = MatrixProducts.create(POOL);
+    private static final ParallelChunks CHUNKS = new ParallelChunks(POOL);
 
     @AfterAll
     static void close() {
@@ -72,7 +73,7 @@ class LayerGradientTest {
         int rows = 5;
         int width = 16;
         Parameters parameters = new Parameters();
-        LayerNorm norm = new LayerNorm(parameters, "ln", width);
+        LayerNorm norm = new LayerNorm(parameters, "ln", width, CHUNKS);
         parameters.allocate();
         float[] gainAndBias = GradientCheck.gaussian(2 * width, 4, 0.7);
         System.arraycopy(gainAndBias, 0, parameters.values(), 0, 2 * width);
@@ -98,16 +99,29 @@ class LayerGradientTest {
         float[] probe = GradientCheck.gaussian(count, 8, 1);
         float[] y = new float[count];
         float[] dx = new float[count];
-        Gelu.backward(x, probe, count, dx);
+        Gelu.backward(CHUNKS, x, probe, count, dx);
         GradientCheck.check("gelu dx", x, 0, count, dx, () -> {
-            Gelu.forward(x, count, y);
+            Gelu.forward(CHUNKS, x, count, y);
             return GradientCheck.dot(y, probe, count);
         }, RTOL, ATOL);
-        Gelu.forward(x, count, y);
+        Gelu.forward(CHUNKS, x, count, y);
         for (int i = 0; i < count; i++) {
             double v = x[i];
             double exact = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
             assertEquals(exact, y[i], 2e-6 * (1 + Math.abs(exact)), "gelu(" + v + "), measured within 4e-7");
+        }
+        float[] extremes = {-1e4f, -100f, 100f, 1e4f, -1e4f, -100f, 100f, 1e4f, -1e4f, -100f, 100f, 1e4f, -1e4f,
+            -100f, 100f, 1e4f, -1e4f, 100f};
+        float[] activated = new float[extremes.length];
+        float[] slopes = new float[extremes.length];
+        Gelu.forward(CHUNKS, extremes, extremes.length, activated);
+        float[] ones = new float[extremes.length];
+        Arrays.fill(ones, 1f);
+        Gelu.backward(CHUNKS, extremes, ones, extremes.length, slopes);
+        for (int i = 0; i < extremes.length; i++) {
+            // far out the exponential saturates (2.4e38) or underflows to 0: the limits to 1e-20, never NaN
+            assertEquals(extremes[i] > 0 ? extremes[i] : 0f, activated[i], 1e-20, "gelu(" + extremes[i] + ")");
+            assertEquals(extremes[i] > 0 ? 1f : 0f, slopes[i], 1e-20, "gelu'(" + extremes[i] + ")");
         }
     }
 
@@ -116,13 +130,11 @@ class LayerGradientTest {
         float[] a = {1, 2};
         float[] b = {10, 20};
         float[] y = new float[2];
-        Residual.forward(a, b, 2, y);
+        Residual.forward(CHUNKS, a, b, 2, y);
         assertEquals(Arrays.toString(new float[] {11, 22}), Arrays.toString(y));
         float[] da = {1, 1};
-        float[] db = {0, 0};
-        Residual.backward(new float[] {3, 4}, 2, da, db);
+        Residual.addGradient(CHUNKS, new float[] {3, 4}, 2, da);
         assertEquals(Arrays.toString(new float[] {4, 5}), Arrays.toString(da));
-        assertEquals(Arrays.toString(new float[] {3, 4}), Arrays.toString(db));
     }
 
     /**
@@ -132,7 +144,7 @@ class LayerGradientTest {
     @Test
     void dropout() {
         int count = 400;
-        Dropout dropout = new Dropout(0.3f, 42, 3);
+        Dropout dropout = new Dropout(0.3f, 42, 3, CHUNKS);
         float[] x = GradientCheck.gaussian(count, 9, 1);
         float[] probe = GradientCheck.gaussian(count, 10, 1);
         float[] y = new float[count];
@@ -149,9 +161,9 @@ class LayerGradientTest {
             return GradientCheck.dot(y, probe, count);
         }, RTOL, ATOL);
         float[] again = new float[count];
-        new Dropout(0.3f, 42, 3).forward(x, count, again, true, 17);
+        new Dropout(0.3f, 42, 3, CHUNKS).forward(x, count, again, true, 17);
         assertArrayEquals(y, again, "seeded: the same seed, layer and step, the same mask");
-        new Dropout(0.3f, 42, 3).forward(x, count, again, true, 18);
+        new Dropout(0.3f, 42, 3, CHUNKS).forward(x, count, again, true, 18);
         assertFalse(Arrays.equals(y, again), "another step, another mask");
         dropout.forward(x, count, y, false, 17);
         assertEquals(Arrays.toString(x), Arrays.toString(y), "evaluation passes everything");
