@@ -76,8 +76,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Position embedding (default ${DEFAULT-VALUE}).")
     String positions;
 
-    @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|first",
-            description = "Sequence pooling before the head (default ${DEFAULT-VALUE}).")
+    // first by default: a ListOps answer is decided by the outermost operator, which is the first token. Measured
+    // on generated ListOps (4 layers, width 64): mean pooling stayed on the 16-20% plateau for 1,800 steps, first
+    // reached 39% validation accuracy in 100 steps.
+    @Option(names = "--pooling", defaultValue = "first", paramLabel = "first|mean",
+            description = "Sequence pooling before the head: the first token's vector, or the mean over valid "
+                    + "tokens (default ${DEFAULT-VALUE}).")
     String pooling;
 
     @Option(names = "--batch", defaultValue = "8", description = "Examples per step (default ${DEFAULT-VALUE}).")

@@ -63,6 +63,12 @@ class TrainCliTest {
         Path run = dir.resolve("run");
         assertTrue(Files.exists(run.resolve(Checkpoints.FILE)));
         assertTrue(Files.exists(run.resolve(MetricsLog.PLOT)));
+        try {
+            assertEquals("first", io.hattn.io.SafeTensors.read(run.resolve(Checkpoints.FILE)).metadata()
+                    .get("model.pooling"), "ListOps pools the first token (the outermost operator) by default");
+        } catch (io.hattn.io.SafeTensorsFormatException e) {
+            throw new AssertionError(e);
+        }
         List<Map<String, String>> rows = ResultCsv.read(run.resolve(MetricsLog.FILE));
         assertEquals("10", rows.get(rows.size() - 1).get("step"));
         for (String column : List.of("train_loss", "train_acc", "val_loss", "val_acc", "tokens_per_s")) {
