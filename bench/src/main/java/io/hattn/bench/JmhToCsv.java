@@ -131,7 +131,7 @@ public final class JmhToCsv {
         String device = Backends.provider(backend).devices().get(0).name();
         for (Map.Entry<Shape, double[]> entry : seconds.entrySet()) {
             Shape s = entry.getKey();
-            AttentionSpec spec = AttentionSpec.of(s.batch, s.heads, s.length, s.dim, s.block, s.causal);
+            AttentionSpec spec = s.spec();
             double hier = entry.getValue()[0];
             double exact = entry.getValue()[1];
             double hierGflops = (backward ? FlopModel.hierarchicalBackward(spec) : FlopModel.hierarchical(spec))
@@ -162,7 +162,7 @@ public final class JmhToCsv {
      * The median of the measurement iterations (JMH's 50th percentile), like the medians of {@code hattn bench}
      * and robust to one disturbed iteration; JMH's own score (their mean) stays in the JSON file.
      */
-    private static double median(JsonObject metric) {
+    static double median(JsonObject metric) {
         JsonObject percentiles = metric.getAsJsonObject("scorePercentiles");
         JsonElement median = percentiles == null ? null : percentiles.get("50.0");
         return median != null ? median.getAsDouble() : metric.get("score").getAsDouble();
@@ -249,13 +249,18 @@ public final class JmhToCsv {
     }
 
     /** The shape parameters of one forward run; rows are ordered by mode, then length. */
-    private record Shape(boolean causal, int batch, int heads, int dim, int block, int length)
+    record Shape(boolean causal, int batch, int heads, int dim, int block, int length)
             implements Comparable<Shape> {
 
         static Shape of(JsonObject params) {
             return new Shape(Boolean.parseBoolean(params.get("causal").getAsString()), integer(params, "batch"),
                     integer(params, "heads"), integer(params, "dim"), integer(params, "block"),
                     integer(params, "length"));
+        }
+
+        /** The spec of ForwardState's calls: values as wide as keys, the default scale. */
+        AttentionSpec spec() {
+            return AttentionSpec.of(batch, heads, length, dim, block, causal);
         }
 
         private static int integer(JsonObject params, String name) {
