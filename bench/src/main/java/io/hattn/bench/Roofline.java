@@ -96,13 +96,13 @@ public final class Roofline {
         requirePresent(peak != null, bandwidth != null, !seconds.get(HIERARCHICAL).isEmpty());
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "- FMA peak: %s (FmaPeakBenchmark, %d threads)%n",
+        out.append(String.format(Locale.ROOT, "- FMA peak: %s (FmaPeakBenchmark, %d threads)\n",
                 withError(peak, 1e9, "%.1f", "GFLOP/s"), peak.threads()));
         out.append(String.format(Locale.ROOT,
-                "- Copy bandwidth: %s, bytes read + written (CopyBandwidthBenchmark, %d threads, 2 x %d MiB)%n",
+                "- Copy bandwidth: %s, bytes read + written (CopyBandwidthBenchmark, %d threads, 2 x %d MiB)\n",
                 withError(bandwidth, 1e9, "%.2f", "GB/s"), bandwidth.threads(), mebibytes));
         out.append(String.format(Locale.ROOT,
-                "- Ridge point: %.1f FLOP/byte; a call of lower intensity is memory bound%n",
+                "- Ridge point: %.1f FLOP/byte; a call of lower intensity is memory bound\n",
                 peak.perSecond() / bandwidth.perSecond()));
         out.append("- Errors are JMH's (99.9% confidence); FLOPs from FlopModel, bytes from ByteModel "
                 + "(docs/algorithm.md section 9); measured times are the medians of the measurement iterations\n");
