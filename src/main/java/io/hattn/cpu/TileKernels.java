@@ -28,16 +28,20 @@ final class TileKernels {
         int vectorsPerSegment = Simd.ENABLED ? width / Simd.LANES : 0;
         int vectorColumns = segments * vectorsPerSegment;
         int r = 0;
+        // JDK 17's JIT sometimes boxes the 12 (and 8) accumulators of the wider tiles, depending on what it
+        // compiled before (measured: 657 bytes allocated per token in LinearMemoryTest after the full suite), so
+        // there the tiles are one vector wide, as for the other kernels (Simd.WIDE_TILES)
+        int wide = Simd.WIDE_TILES ? vectorColumns : 0;
         for (; r + 4 <= rows; r += 4) {
             int j = 0;
-            for (; j + 3 <= vectorColumns; j += 3) {
+            for (; j + 3 <= wide; j += 3) {
                 scores4x3(q, q0 + r * d, d, scale, kT, width,
                         columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
                         columnBase(keyBase, j + 2, vectorsPerSegment), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                         columnOut(j + 2, vectorsPerSegment, width));
             }
-            if (j + 2 <= vectorColumns) {
+            if (j + 2 <= wide) {
                 scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
                         columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width));
