@@ -94,6 +94,12 @@ public final class MetricsLog {
                 .yAxisTitle("cross-entropy").build();
         XYChart accuracy = new XYChartBuilder().width(560).height(420).title("accuracy").xAxisTitle("step")
                 .yAxisTitle("accuracy").build();
+        for (XYChart chart : List.of(loss, accuracy)) {
+            // steps without thousands separators and ticks further apart: "1,420" labels ran into each other
+            chart.getStyler().setXAxisDecimalPattern("#");
+            chart.getStyler().setXAxisTickMarkSpacingHint(100);
+            chart.getStyler().setMarkerSize(4);
+        }
         addSeries(loss, "train", Row::trainLoss);
         addSeries(loss, "validation", Row::validationLoss);
         addSeries(accuracy, "train", Row::trainAccuracy);
