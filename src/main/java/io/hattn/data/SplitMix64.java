@@ -7,7 +7,8 @@ package io.hattn.data;
  */
 public final class SplitMix64 {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    /** The generator's increment, 2^64 / phi: also a good multiplier for spreading seeds. */
+    public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
 
     private long state;
 
@@ -57,7 +58,11 @@ public final class SplitMix64 {
         return low + nextInt(high - low + 1);
     }
 
-    private static long mix(long z) {
+    /**
+     * SplitMix64's finaliser: every output bit depends on every input bit, so mix(base + i) is a counter-based
+     * generator whose i-th draw needs no state (dropout masks use it).
+     */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

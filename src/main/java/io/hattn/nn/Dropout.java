@@ -1,14 +1,14 @@
 package io.hattn.nn;
 
+import io.hattn.data.SplitMix64;
+
 /**
  * Inverted dropout: in training each element is kept with probability 1 - p and scaled by 1 / (1 - p). Element
- * i's draw is 16 bits of a hash of (seed, layer, step, i / 4), a counter-based generator: the mask is the same
+ * i's draw is 16 bits of SplitMix64's finaliser of (seed, layer, step, i / 4), a counter-based generator: the mask is the same
  * whatever the threads and however the elements are split among them, and a resumed run draws the same masks
  * without any generator state in the checkpoint. p is rounded to a multiple of 2^-16.
  */
 public final class Dropout {
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-
     private final float rate;
     private final long layerSeed;
     private final ParallelChunks chunks;
@@ -20,7 +20,7 @@ public final class Dropout {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
         }
         this.rate = rate;
-        this.layerSeed = seed * GOLDEN + layerIndex;
+        this.layerSeed = seed * SplitMix64.GOLDEN_GAMMA + layerIndex;
         this.chunks = chunks;
     }
 
@@ -34,16 +34,16 @@ public final class Dropout {
         if (kept.length < count) {
             kept = new boolean[count];
         }
-        long stream = mix(layerSeed ^ (step * 0xBF58476D1CE4E5B9L));
+        long stream = SplitMix64.mix(layerSeed ^ (step * 0xBF58476D1CE4E5B9L));
         int threshold = (int) Math.round(rate * 65536.0);
         float scale = 1f / (1f - rate);
         boolean[] mask = kept;
         chunks.split(count, count, (from, to) -> {
-            long bits = mix(stream + (from >>> 2));
+            long bits = SplitMix64.mix(stream + (from >>> 2));
             for (int i = from; i < to; i++) {
                 int lane = i & 3;
                 if (lane == 0) {
-                    bits = mix(stream + (i >>> 2));
+                    bits = SplitMix64.mix(stream + (i >>> 2));
                 }
                 boolean keep = (int) ((bits >>> (16 * lane)) & 0xFFFF) >= threshold;
                 mask[i] = keep;
@@ -54,22 +54,18 @@ public final class Dropout {
 
     /** dx += dy through the mask of the last forward. */
     public void backward(float[] dy, int count, float[] dx) {
-        float scale = active ? 1f / (1f - rate) : 1f;
+        if (!active) {
+            Residual.addGradient(chunks, dy, count, dx);
+            return;
+        }
+        float scale = 1f / (1f - rate);
         boolean[] mask = kept;
-        boolean masked = active;
         chunks.split(count, count, (from, to) -> {
             for (int i = from; i < to; i++) {
-                if (!masked || mask[i]) {
+                if (mask[i]) {
                     dx[i] += dy[i] * scale;
                 }
             }
         });
-    }
-
-    /** SplitMix64's finaliser: every output bit depends on every input bit. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }
