@@ -7,19 +7,16 @@ final class Gelu {
 
     /** Elements times this is the work a chunk weighs: an exponential and a division each. */
     private static final long COST = 8;
-    /** A multiple of every vector length, so the vector body covers the same elements on any thread count. */
-    private static final int ALIGNMENT = 64;
 
     private Gelu() {
     }
 
     static void forward(ParallelChunks chunks, float[] x, int count, float[] y) {
-        chunks.splitAligned(count, COST * count, ALIGNMENT, (from, to) -> ActivationKernels.gelu(x, from, to, y));
+        chunks.split(count, COST * count, (from, to) -> ActivationKernels.gelu(x, from, to, y));
     }
 
     /** dx += dy * gelu'(x). */
     static void backward(ParallelChunks chunks, float[] x, float[] dy, int count, float[] dx) {
-        chunks.splitAligned(count, COST * count, ALIGNMENT,
-                (from, to) -> ActivationKernels.geluBackward(x, dy, from, to, dx));
+        chunks.split(count, COST * count, (from, to) -> ActivationKernels.geluBackward(x, dy, from, to, dx));
     }
 }

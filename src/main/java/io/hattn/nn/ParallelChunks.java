@@ -43,15 +43,6 @@ final class ParallelChunks {
         split(count, work, (part, from, to) -> chunk.run(from, to));
     }
 
-    /**
-     * Like {@link #split}, with every chunk but the last starting and ending at a multiple of {@code alignment}:
-     * vector loops then see the same elements in their vector bodies and scalar tails whatever the thread count.
-     */
-    void splitAligned(int count, long work, int alignment, Chunk chunk) {
-        int units = (count + alignment - 1) / alignment;
-        split(units, work, (from, to) -> chunk.run(from * alignment, Math.min(count, to * alignment)));
-    }
-
     void split(int count, long work, IndexedChunk chunk) {
         int parts = parts(count, work);
         if (parts == 1) {
