@@ -27,7 +27,7 @@ class MatrixProductsTest {
 
     @ParameterizedTest(name = "{0}: rows {1}, in {2}, out {3}, threads {4}")
     @CsvSource({"vector,1,1,1,1", "vector,7,13,11,2", "vector,37,64,96,2", "vector,300,128,384,2",
-        "vector,9,300,5,1", "blas,7,13,11,2", "blas,300,128,384,2", "blas,9,300,5,1"})
+        "vector,9,300,5,1", "vector,23,40,300,2", "vector,10,17,35,1", "blas,7,13,11,2", "blas,300,128,384,2", "blas,9,300,5,1"})
     void productsEqualTheirSums(String name, int rows, int in, int out, int threads) {
         MatrixProducts products = MatrixProducts.create(name, threads == 1 ? ONE : TWO);
         float[] x = GradientCheck.gaussian(rows * in, 1, 1);

@@ -41,6 +41,10 @@ public class MatrixProductsBenchmark {
     @Param({"8192"})
     public int rows;
 
+    /** Threads of the products' pool; 0 is one per core (the training default). 1 shows the kernel alone. */
+    @Param({"0"})
+    public int threads;
+
     private ForkJoinPool pool;
     private MatrixProducts implementation;
     private int in;
@@ -59,7 +63,7 @@ public class MatrixProductsBenchmark {
         String[] parts = shape.split("x");
         in = Integer.parseInt(parts[0]);
         out = Integer.parseInt(parts[1]);
-        pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        pool = new ForkJoinPool(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         implementation = MatrixProducts.create(products, pool);
         SplittableRandom random = new SplittableRandom(1);
         x = fill(rows * in, random);
