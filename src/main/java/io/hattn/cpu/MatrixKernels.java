@@ -71,7 +71,7 @@ public final class MatrixKernels {
 
     /**
      * Rows of C in register tiles over the packed panels of columns [j0, j0 + panels x width) and depth [k0, k1):
-     * 6-row tiles, then 4 and 2 for the tail (one accumulator alone would wait on each FMA). Returns the first row
+     * 6-row tiles, then 2-row ones for the tail (one accumulator alone would wait on each FMA). Returns the first row
      * left, at most one.
      */
     private static int tiledRows(int m, int j0, int panels, int k0, int k1, float[] a, int aOffset, int aRow,
@@ -90,13 +90,6 @@ public final class MatrixKernels {
                     tile2x2(a, aStart, aRow, aColumn, buffer, bStart, width, kb, c, cStart, ldc);
                 }
             }
-        }
-        if (Simd.WIDE_TILES && i + 4 <= m) {
-            for (int p = 0; p < panels; p++) {
-                tile4x2(a, aOffset + i * aRow + k0 * aColumn, aRow, aColumn, buffer, p * kb * width,
-                        width, kb, c, cOffset + i * ldc + j0 + p * width, ldc);
-            }
-            i += 4;
         }
         for (; i + 2 <= m; i += 2) {
             for (int p = 0; p < panels; p++) {
@@ -185,45 +178,6 @@ public final class MatrixKernels {
         s41.intoArray(c, c0 + 4 * ldc + LANES);
         s50.intoArray(c, c0 + 5 * ldc);
         s51.intoArray(c, c0 + 5 * ldc + LANES);
-    }
-
-    /** {@link #tile6x2} for 4 rows: the tail of the rows. */
-    private static void tile4x2(float[] a, int aStart, int aRow, int aColumn, float[] b, int bStart, int bStride,
-                                int depth, float[] c, int c0, int ldc) {
-        FloatVector s00 = FloatVector.fromArray(SPECIES, c, c0);
-        FloatVector s01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
-        FloatVector s10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
-        FloatVector s11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + LANES);
-        FloatVector s20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
-        FloatVector s21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + LANES);
-        FloatVector s30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
-        FloatVector s31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + LANES);
-        for (int k = 0; k < depth; k++) {
-            int bk = bStart + k * bStride;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
-            int ak = aStart + k * aColumn;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ak]);
-            s00 = b0.fma(x, s00);
-            s01 = b1.fma(x, s01);
-            x = FloatVector.broadcast(SPECIES, a[ak + aRow]);
-            s10 = b0.fma(x, s10);
-            s11 = b1.fma(x, s11);
-            x = FloatVector.broadcast(SPECIES, a[ak + 2 * aRow]);
-            s20 = b0.fma(x, s20);
-            s21 = b1.fma(x, s21);
-            x = FloatVector.broadcast(SPECIES, a[ak + 3 * aRow]);
-            s30 = b0.fma(x, s30);
-            s31 = b1.fma(x, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + LANES);
-        s10.intoArray(c, c0 + ldc);
-        s11.intoArray(c, c0 + ldc + LANES);
-        s20.intoArray(c, c0 + 2 * ldc);
-        s21.intoArray(c, c0 + 2 * ldc + LANES);
-        s30.intoArray(c, c0 + 3 * ldc);
-        s31.intoArray(c, c0 + 3 * ldc + LANES);
     }
 
     /** {@link #tile6x2} for 2 rows: JDK 17's tile, and the tail of the rows. */
