@@ -2,6 +2,7 @@ package io.hattn.cpu;
 
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
+import java.util.Arrays;
 
 /**
  * Exact softmax attention on the same tile kernels: tiles of {@link #TILE} query rows walk the key tiles with an
@@ -67,13 +68,19 @@ final class ExactForward {
         tile.addSegment(head.keyBlockBase(0, keyTile), head.valueOffset(0, keyRow), head.weightIndex(0, keyRow));
         tile.computeScores(head.queries(0), head.queryOffset(0, queryTile * TILE), TILE, spec.dim(), spec.scale(),
                 head.keys(0));
-        boolean diagonal = spec.causal() && keyTile == queryTile;
+        // by column and by row rather than a test per score: a branch on each of the 64 x 64 scores cost a fifth
+        // as much as computing them
         float[] weights = head.weights(0);
-        for (int r = 0; r < TILE; r++) {
-            for (int c = 0; c < TILE; c++) {
-                if (weights[keyRow + c] == 0f || (diagonal && c > r)) {
+        for (int c = 0; c < TILE; c++) {
+            if (weights[keyRow + c] == 0f) {
+                for (int r = 0; r < TILE; r++) {
                     tile.scores[r * TILE + c] = Float.NEGATIVE_INFINITY;
                 }
+            }
+        }
+        if (spec.causal() && keyTile == queryTile) {
+            for (int r = 0; r < TILE - 1; r++) {
+                Arrays.fill(tile.scores, r * TILE + r + 1, (r + 1) * TILE, Float.NEGATIVE_INFINITY);
             }
         }
     }

@@ -202,6 +202,13 @@ final class TileKernels {
                     values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
                 }
             }
+            if (Simd.WIDE_TILES) {
+                // two vectors (dv = 16 on AVX2): eight accumulators keep both FMA ports busy, where two passes
+                // of 4x1 wait on the FMA latency with four
+                for (; chunk + 2 <= vectors; chunk += 2) {
+                    values4x2(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                }
+            }
             for (; chunk < vectors; chunk++) {
                 values4x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
@@ -287,6 +294,50 @@ final class TileKernels {
     }
 
     /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
+    /** {@link #values4x4} for two vectors of dv (wide tiles only: the accumulators live across segments). */
+    private static void values4x2(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
+        int lanes = Simd.LANES;
+        int y0 = r * dv + x0;
+        FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
+        FloatVector a01 = FloatVector.fromArray(Simd.SPECIES, y, y0 + lanes);
+        FloatVector a10 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
+        FloatVector a11 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + lanes);
+        FloatVector a20 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
+        FloatVector a21 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + lanes);
+        FloatVector a30 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
+        FloatVector a31 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + lanes);
+        int p0 = r * pStride;
+        for (int g = 0; g < segments; g++) {
+            for (int c = 0; c < width; c++) {
+                int vOff = valueOffset[g] + c * dv + x0;
+                int pc = p0 + g * width + c;
+                FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
+                FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
+                FloatVector w = FloatVector.broadcast(Simd.SPECIES, p[pc]);
+                a00 = w.fma(v0, a00);
+                a01 = w.fma(v1, a01);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pStride]);
+                a10 = w.fma(v0, a10);
+                a11 = w.fma(v1, a11);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pStride]);
+                a20 = w.fma(v0, a20);
+                a21 = w.fma(v1, a21);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pStride]);
+                a30 = w.fma(v0, a30);
+                a31 = w.fma(v1, a31);
+            }
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + lanes);
+        a10.intoArray(y, y0 + dv);
+        a11.intoArray(y, y0 + dv + lanes);
+        a20.intoArray(y, y0 + 2 * dv);
+        a21.intoArray(y, y0 + 2 * dv + lanes);
+        a30.intoArray(y, y0 + 3 * dv);
+        a31.intoArray(y, y0 + 3 * dv + lanes);
+    }
+
     private static void values4x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
                                   float[] v, int dv, int x0, float[] y) {
         int y0 = r * dv + x0;
