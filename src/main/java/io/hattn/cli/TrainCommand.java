@@ -135,6 +135,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in RUN_DIR from its checkpoint.")
     boolean resume;
 
+    @Option(names = "--time-limit", paramLabel = "MINUTES", description = "Stop after the step at which the run "
+            + "has trained this long (its elapsed_s, which --resume continues: a budget for the whole run); that "
+            + "step is evaluated and checkpointed as the last. Default: no limit.")
+    Double timeLimitMinutes;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -180,6 +185,10 @@ final class TrainCommand implements Callable<Integer> {
                     throw new BadInputException("--steps " + steps + " must be above the checkpoint's step "
                             + start.step() + " to resume");
                 }
+                if (start.elapsedSeconds() >= options.timeLimitSeconds()) {
+                    throw new BadInputException(String.format(Locale.ROOT, "--time-limit %s: the run has already "
+                            + "trained %.1f minutes", timeLimitMinutes, start.elapsedSeconds() / 60));
+                }
                 metrics = MetricsLog.resume(out, start.step());
             } else {
                 Files.createDirectories(out);
@@ -204,6 +213,11 @@ final class TrainCommand implements Callable<Integer> {
                 return 1;
             }
             MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
+            if (end.step() < steps) {
+                progress.printf(Locale.ROOT, "hattn train: stopped at step %d of %d: --time-limit %s minutes "
+                        + "reached (%.1f minutes trained)%n", end.step(), steps, timeLimitMinutes,
+                        end.elapsedSeconds() / 60);
+            }
             progress.printf(Locale.ROOT, "hattn train: step %d, train loss %.4f, validation accuracy %.4f, %.0f "
                     + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),
                     last.tokensPerSecond(), checkpoints.file(), out.resolve(MetricsLog.FILE),
@@ -250,7 +264,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingOptions trainingOptions() {
         try {
             return new TrainingOptions(steps, batch, learningRate, Schedule.parse(schedule), warmup, weightDecay,
-                    clip, checkpointEvery, evaluateEvery, evaluationExamples, 10);
+                    clip, checkpointEvery, evaluateEvery, evaluationExamples, 10,
+                    timeLimitMinutes == null ? Double.POSITIVE_INFINITY : timeLimitMinutes * 60);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage().startsWith("--") ? e.getMessage()
                     : "--schedule: " + e.getMessage(), e);

@@ -15,7 +15,9 @@ import java.util.Locale;
  * The training loop of a classifier: length-bucketed batches, forward, softmax cross-entropy, backward, global
  * norm clipping, the schedule's learning rate and an AdamW step; a metrics row every few steps, validation and a
  * checkpoint periodically and at the end. Deterministic for a seed and thread count, and a run resumed from a
- * checkpoint continues bit for bit (tested).
+ * checkpoint continues bit for bit (tested). With a time budget the first step that reaches it is the last one
+ * (logged, evaluated and checkpointed like the last step): which step that is depends on the clock, what the
+ * run computes up to it does not.
  */
 public final class Trainer {
 
@@ -51,7 +53,10 @@ public final class Trainer {
         return this;
     }
 
-    /** Trains from {@code start} (step 0 for a new run) to {@code options.steps()}; returns the final state. */
+    /**
+     * Trains from {@code start} (step 0 for a new run) to {@code options.steps()}, or to the step at which the
+     * run's clock reaches the time budget; returns the final state.
+     */
     public TrainingState run(TrainingState start) throws IOException {
         Parameters parameters = model.parameters();
         int classes = model.config().classes();
@@ -93,12 +98,14 @@ public final class Trainer {
                 windowExamples += batch.size();
                 windowTokens += (long) batch.size() * batch.length();
                 windowValidTokens += batch.validTokens();
-                boolean last = step == options.steps();
+                boolean outOfTime = elapsed + (System.nanoTime() - windowStart) / 1e9 >= options.timeLimitSeconds();
+                boolean last = step == options.steps() || outOfTime;
                 boolean log = step % options.logEvery() == 0 || last;
                 boolean evaluate = last || (options.evaluateEvery() > 0 && step % options.evaluateEvery() == 0);
                 boolean checkpoint = last || (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0);
                 if (log || evaluate) {
-                    double seconds = (System.nanoTime() - windowStart) / 1e9;
+                    long windowEnd = System.nanoTime();
+                    double seconds = (windowEnd - windowStart) / 1e9;
                     elapsed += seconds;
                     Evaluation.Result val = evaluate ? Evaluation.of(model, validation, batch.size()) : null;
                     MetricsLog.Row row = new MetricsLog.Row(step, windowLoss / windowExamples,
@@ -115,10 +122,15 @@ public final class Trainer {
                     windowTokens = 0;
                     windowValidTokens = 0;
                     windowStart = System.nanoTime();
+                    // the evaluation counts on the run's clock (a time budget covers it), not in tokens/s
+                    elapsed += (windowStart - windowEnd) / 1e9;
                 }
                 state = new TrainingState(step, batches.position(), start.seed(), elapsed);
                 if (checkpoint) {
                     checkpoints.save(model, optimizer, state);
+                }
+                if (last) {
+                    break;
                 }
             }
         }

@@ -2,12 +2,21 @@ package io.hattn.train;
 
 /**
  * How a model is trained: the number of steps and examples per step, the learning-rate schedule, AdamW's weight
- * decay, gradient clipping, and how often the run is evaluated and checkpointed. Validated here, naming the
+ * decay, gradient clipping, how often the run is evaluated and checkpointed, and an optional budget of training
+ * time (seconds of the run's clock, which a resumed run continues; infinite for none). Validated here, naming the
  * command-line option of each value.
  */
 public record TrainingOptions(long steps, int batchSize, float learningRate, Schedule schedule, long warmup,
                               float weightDecay, double clipNorm, long checkpointEvery, long evaluateEvery,
-                              int evaluationExamples, long logEvery) {
+                              int evaluationExamples, long logEvery, double timeLimitSeconds) {
+
+    /** Options without a time budget. */
+    public TrainingOptions(long steps, int batchSize, float learningRate, Schedule schedule, long warmup,
+                           float weightDecay, double clipNorm, long checkpointEvery, long evaluateEvery,
+                           int evaluationExamples, long logEvery) {
+        this(steps, batchSize, learningRate, schedule, warmup, weightDecay, clipNorm, checkpointEvery, evaluateEvery,
+                evaluationExamples, logEvery, Double.POSITIVE_INFINITY);
+    }
 
     public TrainingOptions {
         if (steps < 1) {
@@ -34,6 +43,10 @@ public record TrainingOptions(long steps, int batchSize, float learningRate, Sch
         }
         if (evaluationExamples < 1) {
             throw new IllegalArgumentException("--eval-examples must be >= 1, got " + evaluationExamples);
+        }
+        if (!(timeLimitSeconds > 0)) {
+            throw new IllegalArgumentException("--time-limit must be a positive number of minutes, got "
+                    + timeLimitSeconds / 60);
         }
         if (logEvery < 1 || logEvery > 10) {
             throw new IllegalArgumentException("metrics are logged every 1 to 10 steps, got " + logEvery);

@@ -87,6 +87,31 @@ class TrainCliTest {
         assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
     }
 
+    @Test
+    void aTimeLimitEndsTheRunCheckpointedAndBudgetsItsResumes() throws IOException {
+        // 1.2 s for a run of 100,000 steps: the step that reaches the budget is the last, evaluated and saved
+        assertEquals(0, run(train("--steps", "100000", "--time-limit", "0.02")), err.toString());
+        Path run = dir.resolve("run");
+        Map<String, String> row = last(ResultCsv.read(run.resolve(MetricsLog.FILE)));
+        long step = Long.parseLong(row.get("step"));
+        assertTrue(step >= 1 && step < 100000, "stopped at step " + step);
+        assertFalse(row.get("val_acc").isBlank(), "the last step is evaluated");
+        assertTrue(Double.parseDouble(row.get("elapsed_s")) >= 1.2, row.get("elapsed_s"));
+        try {
+            assertEquals(Long.toString(step), io.hattn.io.SafeTensors.read(run.resolve(Checkpoints.FILE))
+                    .metadata().get("step"), "the checkpoint holds the last step");
+        } catch (io.hattn.io.SafeTensorsFormatException e) {
+            throw new AssertionError(e);
+        }
+
+        // the budget covers the whole run: spent, a resume with it is refused; a larger one continues
+        assertBadInput("--time-limit 0.02: the run has already trained",
+                train("--steps", "100000", "--resume", "--time-limit", "0.02"));
+        assertEquals(0, run(train("--steps", Long.toString(step + 3), "--resume", "--time-limit", "60")),
+                err.toString());
+        assertEquals(Long.toString(step + 3), last(ResultCsv.read(run.resolve(MetricsLog.FILE))).get("step"));
+    }
+
     private static Map<String, String> last(List<Map<String, String>> rows) {
         return rows.get(rows.size() - 1);
     }
@@ -96,6 +121,8 @@ class TrainCliTest {
         assertBadInput("--attention must be hierarchical or exact", train("--steps", "5", "--attention", "fast"));
         assertBadInput("--width must be a multiple of heads", train("--steps", "5", "--width", "15"));
         assertBadInput("--steps must be >= 1", train("--steps", "0"));
+        assertBadInput("--time-limit must be a positive number of minutes", train("--steps", "5", "--time-limit",
+                "0"));
         assertBadInput("--schedule", train("--steps", "5", "--schedule", "linear"));
         assertBadInput("--resume: ", train("--steps", "5", "--resume"));
         assertBadInput("--data: cannot read", "train", "--steps", "5", "--data", dir.resolve("none").toString(),
