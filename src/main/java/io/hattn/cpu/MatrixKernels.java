@@ -21,9 +21,9 @@ public final class MatrixKernels {
     private static final int VECTORS = 2;
     /** Depth block: one block of B, 256 x {@link #COLUMN_BLOCK} packed, fits in L2 beside the rows of A and C. */
     private static final int DEPTH_BLOCK = 256;
-    /** Each thread's packed panels of B and rows of A, grown to the largest call and kept. */
     /** Columns packed at a time: 256 rows x 256 columns of B are 256 KiB, within every L2 seen. */
     private static final int COLUMN_BLOCK = 256;
+    /** Each thread's packed panels of B, grown to the largest block it has packed and kept. */
     private static final ThreadLocal<float[]> BUFFERS = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatrixKernels() {
