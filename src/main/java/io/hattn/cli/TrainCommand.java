@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Option;
                 + "checkpoints (RUN_DIR/checkpoint.safetensors), RUN_DIR/metrics.csv and learning curves "
                 + "(RUN_DIR/learning-curves.png). --resume continues a run exactly where its checkpoint left it."})
 final class TrainCommand implements Callable<Integer> {
+
+    /** How long Ctrl-C or SIGTERM waits for the step under way to finish and be checkpointed. */
+    private static final long STOP_WAIT_SECONDS = 120;
 
     @Option(names = "--task", defaultValue = "listops", description = "Task: listops (default).")
     String task;
@@ -202,18 +206,30 @@ final class TrainCommand implements Callable<Integer> {
             // padded to a multiple of Nr only: the linear layers skip most padding, attention pads inside
             LengthBatcher batches = new LengthBatcher(train, batch, block, seed, LengthBatcher.DEFAULT_POOL_BATCHES,
                     LengthBatcher.Padding.BLOCK_MULTIPLE);
+            Trainer trainer = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics,
+                    progress);
+            Thread stopOnSignal = stopHook(trainer, progress);
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
             TrainingState end;
             try {
-                end = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics, progress)
-                        .run(start);
+                end = trainer.run(start);
             } catch (ArithmeticException e) {
                 // the run diverged: its last checkpoint and metrics stay as they were written
                 progress.println("hattn train: " + e.getMessage() + "; the last checkpoint in " + out
                         + " is intact");
                 return 1;
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it waits for this run, which has just saved its last step
+                }
             }
             MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
-            if (end.step() < steps) {
+            if (trainer.stopRequested()) {
+                progress.printf(Locale.ROOT, "hattn train: interrupted; step %d checkpointed, continue with "
+                        + "--resume%n", end.step());
+            } else if (end.step() < steps) {
                 progress.printf(Locale.ROOT, "hattn train: stopped at step %d of %d: --time-limit %s minutes "
                         + "reached (%.1f minutes trained)%n", end.step(), steps, timeLimitMinutes,
                         end.elapsedSeconds() / 60);
@@ -226,6 +242,24 @@ final class TrainCommand implements Callable<Integer> {
             pool.shutdown();
         }
         return 0;
+    }
+
+    /**
+     * Ctrl-C or SIGTERM: the run ends after the step under way, checkpointed, instead of losing the steps since
+     * its last checkpoint. The hook waits for that (a validation pass may be under way) up to a limit.
+     */
+    private static Thread stopHook(Trainer trainer, PrintStream progress) {
+        return new Thread(() -> {
+            trainer.requestStop();
+            try {
+                if (!trainer.awaitFinished(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    progress.println("hattn train: the step under way did not finish within " + STOP_WAIT_SECONDS
+                            + " s; the last checkpoint stays as it was");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hattn-train-stop");
     }
 
     private static String describe(ModelConfig config) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -104,6 +105,9 @@ public final class MetricsLog {
         addSeries(loss, "validation", Row::validationLoss);
         addSeries(accuracy, "train", Row::trainAccuracy);
         addSeries(accuracy, "validation", Row::validationAccuracy);
+        // ImageIO's default file cache registers a shutdown hook per stream, which fails while the JVM shuts
+        // down, and so would the plot of the last step after Ctrl-C (TrainCliTest, SIGTERM): cache in memory
+        ImageIO.setUseCache(false);
         AtomicOutput.write(directory.resolve(PLOT), temporary -> {
             try (OutputStream out = Files.newOutputStream(temporary)) {
                 BitmapEncoder.saveBitmap(List.of(loss, accuracy), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);

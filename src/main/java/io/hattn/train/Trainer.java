@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The training loop of a classifier: length-bucketed batches, forward, softmax cross-entropy, backward, global
@@ -35,6 +37,8 @@ public final class Trainer {
     private final MetricsLog metrics;
     private final PrintStream progress;
     private StepListener listener = (step, loss) -> { };
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     public Trainer(TransformerClassifier model, AdamW optimizer, TrainingOptions options, LengthBatcher batches,
                    List<Example> validation, Checkpoints checkpoints, MetricsLog metrics, PrintStream progress) {
@@ -54,10 +58,36 @@ public final class Trainer {
     }
 
     /**
+     * Asks the loop to end after the step under way, which is then logged, evaluated and checkpointed as the
+     * last: what Ctrl-C or SIGTERM does to a command-line run, through a shutdown hook. Any thread may call it.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #requestStop} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Waits up to the timeout for {@link #run} to return; true if it has (or once it does). */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    /**
      * Trains from {@code start} (step 0 for a new run) to {@code options.steps()}, or to the step at which the
-     * run's clock reaches the time budget; returns the final state.
+     * run's clock reaches the time budget or a stop is requested; returns the final state.
      */
     public TrainingState run(TrainingState start) throws IOException {
+        try {
+            return train(start);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private TrainingState train(TrainingState start) throws IOException {
         Parameters parameters = model.parameters();
         int classes = model.config().classes();
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
@@ -99,7 +129,7 @@ public final class Trainer {
                 windowTokens += (long) batch.size() * batch.length();
                 windowValidTokens += batch.validTokens();
                 boolean outOfTime = elapsed + (System.nanoTime() - windowStart) / 1e9 >= options.timeLimitSeconds();
-                boolean last = step == options.steps() || outOfTime;
+                boolean last = step == options.steps() || outOfTime || stopRequested;
                 boolean log = step % options.logEvery() == 0 || last;
                 boolean evaluate = last || (options.evaluateEvery() > 0 && step % options.evaluateEvery() == 0);
                 boolean checkpoint = last || (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0);

@@ -112,6 +112,33 @@ class TrainCliTest {
         assertEquals(Long.toString(step + 3), last(ResultCsv.read(run.resolve(MetricsLog.FILE))).get("step"));
     }
 
+    @Test
+    void sigtermEndsTheRunWithTheStepUnderWayCheckpointed() throws Exception {
+        // a separate JVM, as a user's: only the first checkpoint-free steps run before SIGTERM (Process.destroy)
+        List<String> command = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(train("--steps", "100000", "--checkpoint-every", "0", "--eval-every", "0")));
+        Path log = dir.resolve("log.txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path run = dir.resolve("run");
+        Path metrics = run.resolve(MetricsLog.FILE);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!(Files.exists(metrics) && ResultCsv.read(metrics).size() >= 1) && System.nanoTime() < deadline
+                && process.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertTrue(process.isAlive(), "the run was still training: " + Files.readString(log));
+        assertFalse(Files.exists(run.resolve(Checkpoints.FILE)), "no checkpoint before the signal");
+        process.destroy();
+        assertTrue(process.waitFor(150, java.util.concurrent.TimeUnit.SECONDS), "it stops");
+        assertTrue(Files.readString(log).contains("interrupted; step"), Files.readString(log));
+        String step = last(ResultCsv.read(metrics)).get("step");
+        assertEquals(step, io.hattn.io.SafeTensors.read(run.resolve(Checkpoints.FILE)).metadata().get("step"),
+                "the checkpoint holds the last logged step");
+        assertEquals(0, run(train("--steps", Long.toString(Long.parseLong(step) + 2), "--resume")), err.toString());
+    }
+
     private static Map<String, String> last(List<Map<String, String>> rows) {
         return rows.get(rows.size() - 1);
     }

@@ -82,40 +82,83 @@ class TrainerTest {
             checkpoints = new Checkpoints(folder, "test", Map.of("lr", "3e-3"));
         }
 
-        TrainingState train(TrainingState start, long steps, Path folder) throws IOException {
+        /** A trainer from {@code start} to {@code steps} that records every loss. */
+        Trainer trainer(TrainingState start, long steps, Path folder) throws IOException {
             LengthBatcher batches = new LengthBatcher(task(200, 1), 8, 4, 5);
             MetricsLog metrics = start.step() == 0 ? MetricsLog.create(folder) : MetricsLog.resume(folder,
                     start.step());
             return new Trainer(model, optimizer, options(steps), batches, task(64, 2), checkpoints, metrics, QUIET)
-                    .onStep((step, loss) -> losses.add(loss)).run(start);
+                    .onStep((step, loss) -> losses.add(loss));
         }
+
+        TrainingState train(TrainingState start, long steps, Path folder) throws IOException {
+            return trainer(start, steps, folder).run(start);
+        }
+    }
+
+    private static final TrainingState START = new TrainingState(0, BatchPosition.START, 3, 0);
+
+    /** A new run in {@code dir/name}, initialised. */
+    private Run fresh(String name) throws IOException {
+        Run run = new Run(Files.createDirectories(dir.resolve(name)));
+        run.model.initialise();
+        return run;
+    }
+
+    private static List<Double> joined(List<Double> first, List<Double> then) {
+        List<Double> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     @Test
     void resumedRunContinuesBitForBit() throws IOException {
-        Path whole = Files.createDirectories(dir.resolve("whole"));
-        Run a = new Run(whole);
-        a.model.initialise();
-        a.train(new TrainingState(0, BatchPosition.START, 3, 0), 40, whole);
+        Path whole = dir.resolve("whole");
+        Run a = fresh("whole");
+        a.train(START, 40, whole);
 
-        Path split = Files.createDirectories(dir.resolve("split"));
-        Run b = new Run(split);
-        b.model.initialise();
-        b.train(new TrainingState(0, BatchPosition.START, 3, 0), 20, split);
+        Path split = dir.resolve("split");
+        Run b = fresh("split");
+        b.train(START, 20, split);
         Run c = new Run(split);
         TrainingState resumed = c.checkpoints.load(c.model, c.optimizer);
         assertEquals(20, resumed.step());
         c.train(resumed, 40, split);
 
-        List<Double> continued = new ArrayList<>(b.losses);
-        continued.addAll(c.losses);
-        assertEquals(a.losses, continued, "the same loss at every step, bit for bit");
+        assertEquals(a.losses, joined(b.losses, c.losses), "the same loss at every step, bit for bit");
         assertArrayEquals(a.model.parameters().values(), c.model.parameters().values(), "the same weights");
         assertTrue(a.losses.get(39) < a.losses.get(0) * 0.8, "it learns: " + a.losses);
         List<MetricsLog.Row> rows = MetricsLog.resume(split, 40).rows();
         assertEquals(List.of(10L, 20L, 30L, 40L), rows.stream().map(MetricsLog.Row::step).toList());
         assertEquals(MetricsLog.resume(whole, 40).rows().get(3).trainLoss(), rows.get(3).trainLoss());
         assertTrue(Files.size(split.resolve(MetricsLog.PLOT)) > 1000, "learning curves written");
+    }
+
+    @Test
+    void aStopRequestEndsTheRunAtTheStepUnderWayCheckpointed() throws IOException {
+        Run a = fresh("whole");
+        a.train(START, 20, dir.resolve("whole"));
+
+        // what Ctrl-C does through the command's shutdown hook, here from the loop's own listener at step 7
+        Path stopped = dir.resolve("stopped");
+        Run b = fresh("stopped");
+        Trainer trainer = b.trainer(START, 20, stopped);
+        trainer.onStep((step, loss) -> {
+            b.losses.add(loss);
+            if (step == 7) {
+                trainer.requestStop();
+            }
+        });
+        assertEquals(7, trainer.run(START).step(), "ends after the step under way");
+        assertTrue(trainer.stopRequested());
+        assertEquals(List.of(7L), MetricsLog.resume(stopped, 7).rows().stream().map(MetricsLog.Row::step)
+                .toList(), "that step is logged");
+
+        Run c = new Run(stopped);
+        TrainingState resumed = c.checkpoints.load(c.model, c.optimizer);
+        assertEquals(7, resumed.step(), "and checkpointed");
+        c.train(resumed, 20, stopped);
+        assertEquals(a.losses, joined(b.losses, c.losses), "the interrupted run resumes bit for bit");
     }
 
     @Test
