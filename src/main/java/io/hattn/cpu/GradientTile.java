@@ -19,6 +19,7 @@ final class GradientTile {
     final int valueDim;
     final float[] products;
     private final int productStride;
+    private final float[] transposed;
     private final float[] valuesTransposed;
     private final float[] keyRows;
     private final float[] rowsOut;
@@ -33,6 +34,7 @@ final class GradientTile {
         this.valueDim = valueDim;
         productStride = width * maxSegments;
         products = new float[rows * productStride];
+        transposed = new float[productStride * rows];
         valuesTransposed = new float[maxSegments * width * valueDim];
         keyRows = new float[maxSegments * width * dim];
         rowsOut = new float[Math.max(rows, productStride) * Math.max(dim, valueDim)];
@@ -99,21 +101,21 @@ final class GradientTile {
             TileKernels.scale(products, r * productStride, columns, scale);
         }
         Arrays.fill(rowsOut, 0, rows * dim, 0f);
-        TileKernels.accumulateValues(products, productStride, 1, rows, keyBase, segments, width, keyRows, dim,
-                rowsOut);
+        TileKernels.accumulateValues(products, productStride, rows, keyBase, segments, width, keyRows, dim, rowsOut);
         TileKernels.addInto(dq, dqOffset, rowsOut, 0, rows * dim);
 
-        // dk and dv read ds and E transposed in place (weight (c, r) at r * stride + c)
+        TileKernels.transpose(products, 0, productStride, rows, columns, transposed, 0, rows);
         single[0] = queryOffset;
         Arrays.fill(rowsOut, 0, columns * dim, 0f);
-        TileKernels.accumulateValues(products, 1, productStride, columns, single, 1, rows, queries, dim, rowsOut);
+        TileKernels.accumulateValues(transposed, rows, columns, single, 1, rows, queries, dim, rowsOut);
         for (int s = 0; s < segments; s++) {
             TileKernels.addInto(dk, dkOffset[s], rowsOut, s * width * dim, width * dim);
         }
 
+        TileKernels.transpose(e.scores, 0, stride, rows, columns, transposed, 0, rows);
         single[0] = gOffset;
         Arrays.fill(rowsOut, 0, columns * valueDim, 0f);
-        TileKernels.accumulateValues(e.scores, 1, stride, columns, single, 1, rows, g, valueDim, rowsOut);
+        TileKernels.accumulateValues(transposed, rows, columns, single, 1, rows, g, valueDim, rowsOut);
         for (int s = 0; s < segments; s++) {
             TileKernels.addInto(dv, dvOffset[s], rowsOut, s * width * valueDim, width * valueDim);
         }

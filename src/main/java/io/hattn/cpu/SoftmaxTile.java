@@ -131,7 +131,7 @@ final class SoftmaxTile {
      * (the number of valid fine tokens under it).
      */
     void accumulate(int usedRows, float[] values, float[] keyWeights) {
-        TileKernels.accumulateValues(scores, scoreStride, 1, usedRows, segmentValueOffset, segments, segmentWidth,
+        TileKernels.accumulateValues(scores, scoreStride, usedRows, segmentValueOffset, segments, segmentWidth,
                 values, valueDim, numerators);
         for (int r = 0; r < usedRows; r++) {
             denominators[r] += TileKernels.segmentDots(scores, r * scoreStride, segmentWidth, segments, keyWeights,

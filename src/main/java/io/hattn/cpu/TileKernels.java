@@ -187,46 +187,45 @@ final class TileKernels {
     }
 
     /**
-     * {@code y[r * dv + x] += sum_g sum_c p[r * pRow + (g * width + c) * pColumn] * v[valueOffset[g] + c * dv + x]}:
-     * the weights of every key segment times its value rows. The weights may be read transposed (pRow 1, pColumn
-     * the stride of their rows), which spares the backward a transpose. The vector body keeps 4 rows x 4 value
-     * vectors in registers across all segments: each step loads 4 value vectors and 4 weights for 16 FMAs.
+     * {@code y[r * dv + x] += sum_g sum_c p[r * pStride + g * width + c] * v[valueOffset[g] + c * dv + x]}: the
+     * weights of every key segment times its value rows. The vector body keeps 4 rows x 4 value vectors in
+     * registers across all segments: each step loads 4 value vectors and 4 weights for 16 FMAs.
      */
-    static void accumulateValues(float[] p, int pRow, int pColumn, int rows, int[] valueOffset, int segments,
-                                 int width, float[] v, int dv, float[] y) {
+    static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
+                                 float[] v, int dv, float[] y) {
         int vectors = Simd.ENABLED ? dv / Simd.LANES : 0;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
                 for (; chunk + 4 <= vectors; chunk += 4) {
-                    values4x4(p, pRow, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                    values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
                 }
             }
             if (Simd.WIDE_TILES) {
                 // two vectors (dv = 16 on AVX2): eight accumulators keep both FMA ports busy, where two passes
                 // of 4x1 wait on the FMA latency with four
                 for (; chunk + 2 <= vectors; chunk += 2) {
-                    values4x2(p, pRow, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                    values4x2(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
                 }
             }
             for (; chunk < vectors; chunk++) {
-                values4x1(p, pRow, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                values4x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         for (; r < rows; r++) {
             for (int chunk = 0; chunk < vectors; chunk++) {
-                values1x1(p, pRow, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                values1x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         int fromX = vectors * Simd.LANES;
         if (fromX < dv) {
-            scalarValues(p, pRow, pColumn, rows, valueOffset, segments, width, v, dv, fromX, y);
+            scalarValues(p, pStride, rows, valueOffset, segments, width, v, dv, fromX, y);
         }
     }
 
-    private static void values4x4(float[] p, int pRow, int pColumn, int r, int[] valueOffset, int segments,
-                                  int width, float[] v, int dv, int x0, float[] y) {
+    private static void values4x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
         int lanes = Simd.LANES;
         int y0 = r * dv + x0;
         FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -245,11 +244,11 @@ final class TileKernels {
         FloatVector a31 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + lanes);
         FloatVector a32 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 2 * lanes);
         FloatVector a33 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 3 * lanes);
-        int p0 = r * pRow;
+        int p0 = r * pStride;
         for (int g = 0; g < segments; g++) {
             for (int c = 0; c < width; c++) {
                 int vOff = valueOffset[g] + c * dv + x0;
-                int pc = p0 + (g * width + c) * pColumn;
+                int pc = p0 + g * width + c;
                 FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
                 FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
                 FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 2 * lanes);
@@ -259,17 +258,17 @@ final class TileKernels {
                 a01 = w.fma(v1, a01);
                 a02 = w.fma(v2, a02);
                 a03 = w.fma(v3, a03);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pStride]);
                 a10 = w.fma(v0, a10);
                 a11 = w.fma(v1, a11);
                 a12 = w.fma(v2, a12);
                 a13 = w.fma(v3, a13);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pStride]);
                 a20 = w.fma(v0, a20);
                 a21 = w.fma(v1, a21);
                 a22 = w.fma(v2, a22);
                 a23 = w.fma(v3, a23);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pStride]);
                 a30 = w.fma(v0, a30);
                 a31 = w.fma(v1, a31);
                 a32 = w.fma(v2, a32);
@@ -296,8 +295,8 @@ final class TileKernels {
 
     /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
     /** {@link #values4x4} for two vectors of dv (wide tiles only: the accumulators live across segments). */
-    private static void values4x2(float[] p, int pRow, int pColumn, int r, int[] valueOffset, int segments,
-                                  int width, float[] v, int dv, int x0, float[] y) {
+    private static void values4x2(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
         int lanes = Simd.LANES;
         int y0 = r * dv + x0;
         FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -308,23 +307,23 @@ final class TileKernels {
         FloatVector a21 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + lanes);
         FloatVector a30 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
         FloatVector a31 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + lanes);
-        int p0 = r * pRow;
+        int p0 = r * pStride;
         for (int g = 0; g < segments; g++) {
             for (int c = 0; c < width; c++) {
                 int vOff = valueOffset[g] + c * dv + x0;
-                int pc = p0 + (g * width + c) * pColumn;
+                int pc = p0 + g * width + c;
                 FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
                 FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
                 FloatVector w = FloatVector.broadcast(Simd.SPECIES, p[pc]);
                 a00 = w.fma(v0, a00);
                 a01 = w.fma(v1, a01);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pStride]);
                 a10 = w.fma(v0, a10);
                 a11 = w.fma(v1, a11);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pStride]);
                 a20 = w.fma(v0, a20);
                 a21 = w.fma(v1, a21);
-                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pRow]);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pStride]);
                 a30 = w.fma(v0, a30);
                 a31 = w.fma(v1, a31);
             }
@@ -339,23 +338,22 @@ final class TileKernels {
         a31.intoArray(y, y0 + 3 * dv + lanes);
     }
 
-    private static void values4x1(float[] p, int pRow, int pColumn, int r, int[] valueOffset, int segments,
-                                  int width, float[] v, int dv, int x0, float[] y) {
+    private static void values4x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
         int y0 = r * dv + x0;
         for (int g = 0; g < segments; g++) {
             FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
             FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
             FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
             FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
-            int p0 = r * pRow + g * width * pColumn;
+            int p0 = r * pStride + g * width;
             int v0 = valueOffset[g] + x0;
             for (int c = 0; c < width; c++) {
                 FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, v0 + c * dv);
-                int pc = p0 + c * pColumn;
-                a0 = FloatVector.broadcast(Simd.SPECIES, p[pc]).fma(value, a0);
-                a1 = FloatVector.broadcast(Simd.SPECIES, p[pc + pRow]).fma(value, a1);
-                a2 = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pRow]).fma(value, a2);
-                a3 = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pRow]).fma(value, a3);
+                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
+                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
+                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
+                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
             }
             a0.intoArray(y, y0);
             a1.intoArray(y, y0 + dv);
@@ -364,25 +362,25 @@ final class TileKernels {
         }
     }
 
-    private static void values1x1(float[] p, int pRow, int pColumn, int r, int[] valueOffset, int segments,
-                                  int width, float[] v, int dv, int x0, float[] y) {
+    private static void values1x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, int x0, float[] y) {
         for (int g = 0; g < segments; g++) {
             FloatVector a = FloatVector.fromArray(Simd.SPECIES, y, r * dv + x0);
-            int p0 = r * pRow + g * width * pColumn;
+            int p0 = r * pStride + g * width;
             for (int c = 0; c < width; c++) {
-                a = FloatVector.broadcast(Simd.SPECIES, p[p0 + c * pColumn])
+                a = FloatVector.broadcast(Simd.SPECIES, p[p0 + c])
                         .fma(FloatVector.fromArray(Simd.SPECIES, v, valueOffset[g] + c * dv + x0), a);
             }
             a.intoArray(y, r * dv + x0);
         }
     }
 
-    private static void scalarValues(float[] p, int pRow, int pColumn, int rows, int[] valueOffset, int segments,
-                                     int width, float[] v, int dv, int fromX, float[] y) {
+    private static void scalarValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
+                                     float[] v, int dv, int fromX, float[] y) {
         for (int r = 0; r < rows; r++) {
             for (int g = 0; g < segments; g++) {
                 for (int c = 0; c < width; c++) {
-                    float weight = p[r * pRow + (g * width + c) * pColumn];
+                    float weight = p[r * pStride + g * width + c];
                     int vOff = valueOffset[g] + c * dv;
                     for (int x = fromX; x < dv; x++) {
                         y[r * dv + x] += weight * v[vOff + x];
