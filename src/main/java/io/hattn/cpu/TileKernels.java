@@ -293,7 +293,6 @@ final class TileKernels {
         a33.intoArray(y, y0 + 3 * dv + 3 * lanes);
     }
 
-    /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
     /** {@link #values4x4} for two vectors of dv (wide tiles only: the accumulators live across segments). */
     private static void values4x2(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
                                   float[] v, int dv, int x0, float[] y) {
@@ -338,6 +337,7 @@ final class TileKernels {
         a31.intoArray(y, y0 + 3 * dv + lanes);
     }
 
+    /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
     private static void values4x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
                                   float[] v, int dv, int x0, float[] y) {
         int y0 = r * dv + x0;
