@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -208,39 +209,48 @@ final class TrainCommand implements Callable<Integer> {
                     LengthBatcher.Padding.BLOCK_MULTIPLE);
             Trainer trainer = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics,
                     progress);
-            Thread stopOnSignal = stopHook(trainer, progress);
+            // the hook waits until this run has reported, not only trained: the JVM halts once its hooks return
+            CountDownLatch reported = new CountDownLatch(1);
+            Thread stopOnSignal = stopHook(trainer, reported, progress);
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
-            TrainingState end;
             try {
-                end = trainer.run(start);
-            } catch (ArithmeticException e) {
-                // the run diverged: its last checkpoint and metrics stay as they were written
-                progress.println("hattn train: " + e.getMessage() + "; the last checkpoint in " + out
-                        + " is intact");
-                return 1;
+                return trainAndReport(trainer, start, metrics, checkpoints, progress);
             } finally {
+                reported.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(stopOnSignal);
                 } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it waits for this run, which has just saved its last step
+                    // the hook is running: it returns now that this run has saved and reported its last step
                 }
             }
-            MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
-            if (trainer.stopRequested()) {
-                progress.printf(Locale.ROOT, "hattn train: interrupted; step %d checkpointed, continue with "
-                        + "--resume%n", end.step());
-            } else if (end.step() < steps) {
-                progress.printf(Locale.ROOT, "hattn train: stopped at step %d of %d: --time-limit %s minutes "
-                        + "reached (%.1f minutes trained)%n", end.step(), steps, timeLimitMinutes,
-                        end.elapsedSeconds() / 60);
-            }
-            progress.printf(Locale.ROOT, "hattn train: step %d, train loss %.4f, validation accuracy %.4f, %.0f "
-                    + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),
-                    last.tokensPerSecond(), checkpoints.file(), out.resolve(MetricsLog.FILE),
-                    out.resolve(MetricsLog.PLOT));
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** The run and its closing lines: 0, or 1 for a run that diverged (its last checkpoint intact). */
+    private int trainAndReport(Trainer trainer, TrainingState start, MetricsLog metrics, Checkpoints checkpoints,
+                               PrintStream progress) throws IOException {
+        TrainingState end;
+        try {
+            end = trainer.run(start);
+        } catch (ArithmeticException e) {
+            progress.println("hattn train: " + e.getMessage() + "; the last checkpoint in " + out + " is intact");
+            return 1;
+        }
+        MetricsLog.Row last = metrics.rows().get(metrics.rows().size() - 1);
+        if (trainer.stopRequested()) {
+            progress.printf(Locale.ROOT, "hattn train: interrupted; step %d checkpointed, continue with "
+                    + "--resume%n", end.step());
+        } else if (end.step() < steps) {
+            progress.printf(Locale.ROOT, "hattn train: stopped at step %d of %d: --time-limit %s minutes "
+                    + "reached (%.1f minutes trained)%n", end.step(), steps, timeLimitMinutes,
+                    end.elapsedSeconds() / 60);
+        }
+        progress.printf(Locale.ROOT, "hattn train: step %d, train loss %.4f, validation accuracy %.4f, %.0f "
+                + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),
+                last.tokensPerSecond(), checkpoints.file(), out.resolve(MetricsLog.FILE),
+                out.resolve(MetricsLog.PLOT));
         return 0;
     }
 
@@ -248,11 +258,11 @@ final class TrainCommand implements Callable<Integer> {
      * Ctrl-C or SIGTERM: the run ends after the step under way, checkpointed, instead of losing the steps since
      * its last checkpoint. The hook waits for that (a validation pass may be under way) up to a limit.
      */
-    private static Thread stopHook(Trainer trainer, PrintStream progress) {
+    private static Thread stopHook(Trainer trainer, CountDownLatch reported, PrintStream progress) {
         return new Thread(() -> {
             trainer.requestStop();
             try {
-                if (!trainer.awaitFinished(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                if (!reported.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
                     progress.println("hattn train: the step under way did not finish within " + STOP_WAIT_SECONDS
                             + " s; the last checkpoint stays as it was");
                 }

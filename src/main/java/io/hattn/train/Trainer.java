@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The training loop of a classifier: length-bucketed batches, forward, softmax cross-entropy, backward, global
@@ -38,7 +36,6 @@ public final class Trainer {
     private final PrintStream progress;
     private StepListener listener = (step, loss) -> { };
     private volatile boolean stopRequested;
-    private final CountDownLatch finished = new CountDownLatch(1);
 
     public Trainer(TransformerClassifier model, AdamW optimizer, TrainingOptions options, LengthBatcher batches,
                    List<Example> validation, Checkpoints checkpoints, MetricsLog metrics, PrintStream progress) {
@@ -70,24 +67,11 @@ public final class Trainer {
         return stopRequested;
     }
 
-    /** Waits up to the timeout for {@link #run} to return; true if it has (or once it does). */
-    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
-        return finished.await(timeout, unit);
-    }
-
     /**
      * Trains from {@code start} (step 0 for a new run) to {@code options.steps()}, or to the step at which the
      * run's clock reaches the time budget or a stop is requested; returns the final state.
      */
     public TrainingState run(TrainingState start) throws IOException {
-        try {
-            return train(start);
-        } finally {
-            finished.countDown();
-        }
-    }
-
-    private TrainingState train(TrainingState start) throws IOException {
         Parameters parameters = model.parameters();
         int classes = model.config().classes();
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
