@@ -140,9 +140,9 @@ final class HierarchicalForward {
     }
 
     /**
-     * The whole levels of the pyramid (stripLevels and above). With strips, each strip is built in the ring up to
-     * one block and folded into the first whole level, so the inputs are read once here; the levels above follow
-     * over the sequence. Without strips every level is whole.
+     * The whole levels of the pyramid (stripLevels and above). With strips, each strip is reduced from the inputs
+     * to one block of the first whole level, reading the inputs once here; the levels above follow over the
+     * sequence. Without strips every level is whole.
      */
     private static void buildWholeLevels(AttentionProblem problem, int b, int h, HeadWorkspace workspace,
                                          ParallelRange blocks) {
@@ -155,11 +155,10 @@ final class HierarchicalForward {
             blocks.forEach(finestBlocks, 64, (from, to) -> pyramid.loadFinest(problem, b, h, from, to));
         } else {
             blocks.forEach(pyramid.paddedLength / pyramid.stripTokens(), 1, (from, to) -> {
+                // a view only for its scratch (kept between calls): the whole levels are shared
                 Pyramid local = blocks == ParallelRange.SEQUENTIAL ? pyramid : workspace.borrowView();
-                float[] inverseCount = new float[nr];
                 for (int strip = from; strip < to; strip++) {
-                    local.loadStrip(problem, b, h, strip, inverseCount);
-                    local.coarsen(stripLevels, strip, strip + 1, causal, inverseCount);
+                    local.coarsenStripFromInputs(problem, b, h, strip);
                 }
                 if (local != pyramid) {
                     workspace.returnView(local);

@@ -25,6 +25,7 @@ final class Pyramid {
     private int finestQueryBase;
     private float[] finestValues;
     private int finestValueBase;
+    private StripScratch stripScratch;
 
     Pyramid(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
         this(paddedLength, block, levels, stripLevels, dim, valueDim,
@@ -139,6 +140,120 @@ final class Pyramid {
     }
 
     /**
+     * Block {@code strip} of level {@code stripLevels} (the first whole level) straight from the inputs, for the
+     * forward's build pass: the levels below are reduced in row-major scratch, where a pair of rows is a plain
+     * vector sum, and only the final block's keys are transposed. {@link #loadStrip} and {@link #coarsen} would
+     * transpose every fine key first and pair keys up with lane shuffles, in a ring too large for L2; here the
+     * inputs are read once, in order. The same sums in the same order, so the same bits: the backward, which
+     * builds its pyramid with {@link #coarsen}, reads the offsets of a forward built here.
+     */
+    void coarsenStripFromInputs(AttentionProblem problem, int batch, int head, int strip) {
+        if (stripScratch == null) {
+            stripScratch = new StripScratch(this);
+        }
+        StripScratch scratch = stripScratch;
+        AttentionSpec spec = problem.spec();
+        boolean causal = spec.causal();
+        int length = spec.length();
+        int inputBase = (batch * spec.heads() + head) * length;
+        int firstToken = strip * stripTokens();
+        float[] q = scratch.queries;
+        float[] k = scratch.keys;
+        float[] v = scratch.values;
+        float[] w = scratch.weights;
+        int rows = stripTokens() / 2;
+        // level 1 from pairs of input rows; an invalid or padded row counts as zeros, as loadFinest stores it
+        for (int t = 0; t < rows; t++) {
+            int fine = firstToken + 2 * t;
+            boolean first = fine < length && problem.isValid(batch, fine);
+            boolean second = fine + 1 < length && problem.isValid(batch, fine + 1);
+            int count = (first ? 1 : 0) + (second ? 1 : 0);
+            w[t] = count;
+            float inverse = 1f / Math.max(1, count);
+            int qk = (inputBase + fine) * dim;
+            int vIn = (inputBase + fine) * valueDim;
+            if (first && second) {
+                if (causal) {
+                    System.arraycopy(problem.q(), qk, q, t * dim, dim);
+                } else {
+                    TileKernels.pairMean(problem.q(), qk, dim, inverse, q, t * dim);
+                }
+                TileKernels.pairMean(problem.k(), qk, dim, inverse, k, t * dim);
+                TileKernels.pairMean(problem.v(), vIn, valueDim, 1f, v, t * valueDim);
+            } else {
+                // rare (masks, the padded end): the pair through zero-filled copies, for the same sums
+                pairWithZeros(problem.q(), qk, dim, first, second, causal ? 0f : inverse, scratch.pair, q, t * dim);
+                pairWithZeros(problem.k(), qk, dim, first, second, inverse, scratch.pair, k, t * dim);
+                pairWithZeros(problem.v(), vIn, valueDim, first, second, 1f, scratch.pair, v, t * valueDim);
+            }
+        }
+        // levels 2 .. stripLevels in place: row t of the next level from rows 2t and 2t + 1, never read again
+        for (int level = 2; level <= stripLevels; level++) {
+            rows /= 2;
+            for (int t = 0; t < rows; t++) {
+                float firstWeight = w[2 * t];
+                float secondWeight = w[2 * t + 1];
+                float inverse = 1f / Math.max(1, (firstWeight > 0 ? 1 : 0) + (secondWeight > 0 ? 1 : 0));
+                w[t] = firstWeight + secondWeight;
+                if (causal) {
+                    System.arraycopy(q, 2 * t * dim, q, t * dim, dim);
+                } else {
+                    TileKernels.pairMean(q, 2 * t * dim, dim, inverse, q, t * dim);
+                }
+                TileKernels.pairMean(k, 2 * t * dim, dim, inverse, k, t * dim);
+                TileKernels.pairMean(v, 2 * t * valueDim, valueDim, 1f, v, t * valueDim);
+            }
+        }
+        // rows == block: one block of the first whole level
+        int firstRow = whole.row(stripLevels, strip * block);
+        System.arraycopy(q, 0, whole.queries, firstRow * dim, block * dim);
+        System.arraycopy(v, 0, whole.values, firstRow * valueDim, block * valueDim);
+        System.arraycopy(w, 0, whole.weights, firstRow, block);
+        TileKernels.transpose(k, 0, dim, block, dim, whole.keysTransposed, keyBlockBase(stripLevels, strip), block);
+    }
+
+    /**
+     * The pair of input rows at {@code in} and {@code in + width} with invalid ones as zeros, into {@code out}:
+     * their sum times {@code factor}, or with factor 0 the first row alone (a causal query).
+     */
+    private static void pairWithZeros(float[] input, int in, int width, boolean first, boolean second, float factor,
+                                      float[] pair, float[] out, int outOffset) {
+        if (first) {
+            System.arraycopy(input, in, pair, 0, width);
+        } else {
+            java.util.Arrays.fill(pair, 0, width, 0f);
+        }
+        if (factor == 0f) {
+            System.arraycopy(pair, 0, out, outOffset, width);
+            return;
+        }
+        if (second) {
+            System.arraycopy(input, in + width, pair, width, width);
+        } else {
+            java.util.Arrays.fill(pair, width, 2 * width, 0f);
+        }
+        TileKernels.pairMean(pair, 0, width, factor, out, outOffset);
+    }
+
+    /** Row-major scratch of one strip's levels for {@link #coarsenStripFromInputs}: one per view, so per thread. */
+    private static final class StripScratch {
+        final float[] queries;
+        final float[] keys;
+        final float[] values;
+        final float[] weights;
+        final float[] pair;
+
+        StripScratch(Pyramid pyramid) {
+            int rows = pyramid.stripTokens() / 2;
+            queries = new float[rows * pyramid.dim];
+            keys = new float[rows * pyramid.dim];
+            values = new float[rows * pyramid.valueDim];
+            weights = new float[rows];
+            pair = new float[2 * Math.max(pyramid.dim, pyramid.valueDim)];
+        }
+    }
+
+    /**
      * Level 0 for blocks [fromBlock, toBlock) after {@link #attach}: transposed keys and weights, and a copy of
      * the queries and values when they are not read in place; zeros for padded and masked tokens.
      */
@@ -149,22 +264,29 @@ final class Pyramid {
         LevelStore finest = store(0);
         boolean copy = finestQueries == finest.queries;
         float[] k = problem.k();
-        for (int t = fromBlock * block; t < toBlock * block; t++) {
-            boolean valid = t < length && problem.isValid(batch, t);
-            int row = finest.row(0, t);
-            finest.weights[row] = valid ? 1f : 0f;
-            int qkIn = (inputHead * length + t) * dim;
-            int keyColumn = keyBlockBase(0, t / block) + t % block;
-            for (int x = 0; x < dim; x++) {
-                finest.keysTransposed[keyColumn + x * block] = valid ? k[qkIn + x] : 0f;
-            }
-            if (copy && valid) {
-                System.arraycopy(problem.q(), qkIn, finest.queries, row * dim, dim);
-                System.arraycopy(problem.v(), (inputHead * length + t) * valueDim, finest.values, row * valueDim,
-                        valueDim);
-            } else if (copy) {
-                Arrays.fill(finest.queries, row * dim, (row + 1) * dim, 0f);
-                Arrays.fill(finest.values, row * valueDim, (row + 1) * valueDim, 0f);
+        for (int b = fromBlock; b < toBlock; b++) {
+            // a block's rows are consecutive in either store: its row and key base once per block, since the
+            // ring's row needs two divisions (measured: they cost more than the copies)
+            int firstRow = finest.row(0, b * block);
+            int keyBase = keyBlockBase(0, b);
+            for (int c = 0; c < block; c++) {
+                int t = b * block + c;
+                boolean valid = t < length && problem.isValid(batch, t);
+                int row = firstRow + c;
+                finest.weights[row] = valid ? 1f : 0f;
+                int qkIn = (inputHead * length + t) * dim;
+                int keyColumn = keyBase + c;
+                for (int x = 0; x < dim; x++) {
+                    finest.keysTransposed[keyColumn + x * block] = valid ? k[qkIn + x] : 0f;
+                }
+                if (copy && valid) {
+                    System.arraycopy(problem.q(), qkIn, finest.queries, row * dim, dim);
+                    System.arraycopy(problem.v(), (inputHead * length + t) * valueDim, finest.values,
+                            row * valueDim, valueDim);
+                } else if (copy) {
+                    Arrays.fill(finest.queries, row * dim, (row + 1) * dim, 0f);
+                    Arrays.fill(finest.values, row * valueDim, (row + 1) * valueDim, 0f);
+                }
             }
         }
     }
@@ -181,21 +303,26 @@ final class Pyramid {
         float[] childQueries = queries(level - 1);
         float[] childValues = values(level - 1);
         for (int b = fromBlock; b < toBlock; b++) {
+            // the two child blocks are consecutive rows, as are the block's own: offsets once per block (see
+            // loadFinest)
+            int firstChild = children.row(level - 1, 2 * b * block);
+            int firstOut = parents.row(level, b * block);
+            int childQueries0 = queryOffset(level - 1, 2 * b * block);
+            int childValues0 = valueOffset(level - 1, 2 * b * block);
             for (int c = 0; c < block; c++) {
-                int t = b * block + c;
-                int first = children.row(level - 1, 2 * t);
-                int out = parents.row(level, t);
+                int first = firstChild + 2 * c;
+                int out = firstOut + c;
                 float firstWeight = children.weights[first];
                 float secondWeight = children.weights[first + 1];
                 inverseCount[c] = 1f / Math.max(1, (firstWeight > 0 ? 1 : 0) + (secondWeight > 0 ? 1 : 0));
                 parents.weights[out] = firstWeight + secondWeight;
-                int childQuery = queryOffset(level - 1, 2 * t);
+                int childQuery = childQueries0 + 2 * c * dim;
                 if (causal) {
                     System.arraycopy(childQueries, childQuery, parents.queries, out * dim, dim);
                 } else {
                     TileKernels.pairMean(childQueries, childQuery, dim, inverseCount[c], parents.queries, out * dim);
                 }
-                TileKernels.pairMean(childValues, valueOffset(level - 1, 2 * t), valueDim, 1f, parents.values,
+                TileKernels.pairMean(childValues, childValues0 + 2 * c * valueDim, valueDim, 1f, parents.values,
                         out * valueDim);
             }
             coarsenKeyBlock(level, b, inverseCount);

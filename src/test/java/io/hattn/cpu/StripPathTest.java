@@ -20,17 +20,21 @@ class StripPathTest {
 
     private static CpuBackend oneThread;
     private static CpuBackend twoThreads;
+    /** Strips longer than any case: every level whole, built by loadFinest and coarsen alone. */
+    private static CpuBackend noStrips;
 
     @BeforeAll
     static void open() {
         oneThread = new CpuBackend(1, 8);
         twoThreads = new CpuBackend(2, 32);
+        noStrips = new CpuBackend(1, 1 << 30);
     }
 
     @AfterAll
     static void close() {
         oneThread.close();
         twoThreads.close();
+        noStrips.close();
     }
 
     static java.util.List<RandomCases.Case> cases() {
@@ -45,6 +49,21 @@ class StripPathTest {
                 oneThread.hierarchical(c.problem()));
         RandomCases.HIERARCHICAL.assertClose("2 threads, 32-token strips, " + c, oracle,
                 twoThreads.hierarchical(c.problem()));
+    }
+
+    /**
+     * The strip path builds its first whole level straight from the inputs (Pyramid.coarsenStripFromInputs) and
+     * the finer levels in a ring, the whole path every level with coarsen: the same sums in the same order, so
+     * the outputs agree to the bit, masks, padding and causal included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void stripsGiveTheBitsOfTheWholePath(RandomCases.Case c) {
+        float[] whole = noStrips.hierarchical(c.problem());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole, oneThread.hierarchical(c.problem()),
+                "1 thread, 8-token strips, " + c);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole, twoThreads.hierarchical(c.problem()),
+                "2 threads, 32-token strips, " + c);
     }
 
     /** Every third case: the backward reads the offsets c_i of a strip-path forward (they must be the same). */
