@@ -28,7 +28,7 @@ final class ListOpsDataCommand implements Callable<Integer> {
     /** Bytes of heap an expression takes, about (1033 int tokens on average, plus the set and list entries). */
     private static final long BYTES_PER_EXPRESSION = 4_400;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if missing; its parent must exist).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")

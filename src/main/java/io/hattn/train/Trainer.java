@@ -87,7 +87,8 @@ public final class Trainer {
         TrainingState state = start;
         float learningRate = 0;
         double norm = 0;
-        try (Progress bar = new Progress(progress, start.step(), options.steps())) {
+        try (Progress bar = new Progress(progress, start.step(), options.steps(),
+                options.timeLimitSeconds() - start.elapsedSeconds())) {
             for (long step = start.step() + 1; step <= options.steps(); step++) {
                 Batch batch = batches.next();
                 parameters.zeroGradients();
