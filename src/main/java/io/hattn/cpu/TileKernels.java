@@ -1,6 +1,7 @@
 package io.hattn.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -32,14 +33,24 @@ final class TileKernels {
         // compiled before (measured: 657 bytes allocated per token in LinearMemoryTest after the full suite), so
         // there the tiles are one vector wide, as for the other kernels (Simd.WIDE_TILES)
         int wide = Simd.WIDE_TILES ? vectorColumns : 0;
+        // 3 + 1 vectors as 2 + 2: a one-vector tile loads a key vector for every 4 FMAs, and the FMA ports wait
+        // (64 columns of AVX-512, 32 of AVX2)
+        int threes = wide % 3 == 1 && wide > 3 ? wide / 3 - 1 : wide / 3;
         for (; r + 4 <= rows; r += 4) {
             int j = 0;
-            for (; j + 3 <= wide; j += 3) {
+            for (; j < 3 * threes; j += 3) {
                 scores4x3(q, q0 + r * d, d, scale, kT, width,
                         columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
                         columnBase(keyBase, j + 2, vectorsPerSegment), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                         columnOut(j + 2, vectorsPerSegment, width));
+            }
+            // at most two: wide - 3 threes is 0, 1, 2 or 4
+            if (j + 2 <= wide) {
+                scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
+                        columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
+                        columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width));
+                j += 2;
             }
             if (j + 2 <= wide) {
                 scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
@@ -559,9 +570,17 @@ final class TileKernels {
         }
     }
 
-    /** Lanes 0, 2, 4, ... and 1, 3, 5, ... of two vectors laid end to end. */
-    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i + 1);
+    /**
+     * Lanes 0, 2, 4, ... and 1, 3, 5, ... of one vector, twice over; the upper half of the lanes. One-vector
+     * shuffles and a blend rather than the two-vector rearrange, which C2 sometimes left as a call that boxed
+     * every vector (LinearMemoryTest: 309 bytes per token).
+     */
+    private static final VectorShuffle<Float> EVEN_LANES =
+            VectorShuffle.fromOp(Simd.SPECIES, i -> 2 * i % Simd.LANES);
+    private static final VectorShuffle<Float> ODD_LANES =
+            VectorShuffle.fromOp(Simd.SPECIES, i -> (2 * i + 1) % Simd.LANES);
+    private static final VectorMask<Float> UPPER_HALF =
+            VectorMask.fromLong(Simd.SPECIES, (-1L << (Simd.LANES / 2)) & ((1L << Simd.LANES) - 1));
 
     /**
      * For {@code rows} rows of one vector each: {@code out[outOffset + x * LANES + c] = (pair c of (row x at first, row x
@@ -574,8 +593,9 @@ final class TileKernels {
         for (int x = 0; x < rows; x++) {
             FloatVector left = FloatVector.fromArray(Simd.SPECIES, a, first + x * width);
             FloatVector right = FloatVector.fromArray(Simd.SPECIES, a, second + x * width);
-            left.rearrange(EVEN_LANES, right).add(left.rearrange(ODD_LANES, right)).mul(factor)
-                    .intoArray(out, outOffset + x * width);
+            FloatVector leftPairs = left.rearrange(EVEN_LANES).add(left.rearrange(ODD_LANES));
+            FloatVector rightPairs = right.rearrange(EVEN_LANES).add(right.rearrange(ODD_LANES));
+            leftPairs.blend(rightPairs, UPPER_HALF).mul(factor).intoArray(out, outOffset + x * width);
         }
     }
 }

@@ -102,30 +102,34 @@ public final class VectorMath {
      * add lane by lane.
      */
     public static float sum(FloatVector v) {
-        if (v.species() != Simd.SPECIES || !Simd.WIDE_TILES) {
+        if (v.species() != Simd.SPECIES || !Simd.WIDE_TILES || Simd.LANES > 16 || Simd.LANES < 2) {
             float total = v.lane(0);
             for (int lane = 1; lane < v.length(); lane++) {
                 total += v.lane(lane);
             }
             return total;
         }
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
+        // written out, each fold a constant: a loop over an array of shuffles left C2 a call it sometimes did
+        // not inline, and then every vector crossing it was boxed (LinearMemoryTest: quadratic allocation)
+        if (Simd.LANES >= 16) {
+            v = v.add(v.rearrange(FOLD_8));
         }
-        return v.lane(0);
+        if (Simd.LANES >= 8) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        if (Simd.LANES >= 4) {
+            v = v.add(v.rearrange(FOLD_2));
+        }
+        return v.add(v.rearrange(FOLD_1)).lane(0);
     }
 
-    /** Lane i to lane i xor half, for half = LANES / 2, ..., 1. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+    private static final VectorShuffle<Float> FOLD_8 = fold(8);
+    private static final VectorShuffle<Float> FOLD_4 = fold(4);
+    private static final VectorShuffle<Float> FOLD_2 = fold(2);
+    private static final VectorShuffle<Float> FOLD_1 = fold(1);
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int count = Integer.numberOfTrailingZeros(Simd.LANES);
-        VectorShuffle<Float>[] folds = new VectorShuffle[count];
-        for (int f = 0; f < count; f++) {
-            int half = Simd.LANES >> (f + 1);
-            folds[f] = VectorShuffle.fromOp(Simd.SPECIES, i -> i ^ half);
-        }
-        return folds;
+    /** Lane i to lane i xor half; the identity where the vector has no lane i xor half (not used there). */
+    private static VectorShuffle<Float> fold(int half) {
+        return VectorShuffle.fromOp(Simd.SPECIES, i -> half < Simd.LANES ? i ^ half : i);
     }
 }
