@@ -129,7 +129,7 @@ final class ExactBackward {
             if (BlockScores.noValidRow(head.weights(0), queryRow, TILE)) {
                 continue;
             }
-            ExactForward.tileScores(spec, head, queryTile, keyTile, tile);
+            ExactForward.tileScores(spec, head, queryTile, keyTile, 1, tile);
             GradientTile.exponentiate(tile, TILE, offsets, queryRow);
             step.accumulate(tile, 1, rowGradients, queryRow * spec.valueDim(), deltas, queryRow, head.weights(0),
                     weightRow, head.queries(0), head.queryOffset(0, queryRow), spec.scale(), accumulator,
