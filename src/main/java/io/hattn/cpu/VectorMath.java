@@ -102,15 +102,27 @@ public final class VectorMath {
      * add lane by lane.
      */
     public static float sum(FloatVector v) {
-        if (v.species() != Simd.SPECIES || !Simd.WIDE_TILES || Simd.LANES > 16 || Simd.LANES < 2) {
-            float total = v.lane(0);
-            for (int lane = 1; lane < v.length(); lane++) {
-                total += v.lane(lane);
-            }
-            return total;
+        // kept this small (two calls C2 inlines into its callers): when sum itself grew past the inlining limit,
+        // callers such as TileKernels.dot boxed the vector they passed (LinearMemoryTest, narrow tiles)
+        return v.species() == Simd.SPECIES && FOLDED ? foldedSum(v) : laneByLaneSum(v);
+    }
+
+    /** Whether {@link #foldedSum} applies: wide tiles, and 2 to 16 lanes (the folds below). */
+    private static final boolean FOLDED = Simd.WIDE_TILES && Simd.LANES >= 2 && Simd.LANES <= 16;
+
+    private static float laneByLaneSum(FloatVector v) {
+        float total = v.lane(0);
+        for (int lane = 1; lane < v.length(); lane++) {
+            total += v.lane(lane);
         }
-        // written out, each fold a constant: a loop over an array of shuffles left C2 a call it sometimes did
-        // not inline, and then every vector crossing it was boxed (LinearMemoryTest: quadratic allocation)
+        return total;
+    }
+
+    /**
+     * Written out, each fold a constant: a loop over an array of shuffles left C2 a call it sometimes did not
+     * inline, and then every vector crossing it was boxed (LinearMemoryTest: quadratic allocation).
+     */
+    private static float foldedSum(FloatVector v) {
         if (Simd.LANES >= 16) {
             v = v.add(v.rearrange(FOLD_8));
         }
