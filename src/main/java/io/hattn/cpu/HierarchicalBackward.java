@@ -290,8 +290,7 @@ final class HierarchicalBackward {
         float[] childDv = workspace.dv(level - 1);
         for (int t = fromBlock * nr; t < toBlock * nr; t++) {
             int firstWeight = pyramid.weightIndex(level - 1, 2 * t);
-            float inverse = 1f / Math.max(1, (childWeights[firstWeight] > 0f ? 1 : 0)
-                    + (childWeights[firstWeight + 1] > 0f ? 1 : 0));
+            float inverse = Pyramid.inverseOfValidChildren(childWeights[firstWeight], childWeights[firstWeight + 1]);
             int queryRow = workspace.queryGradientOffset(level, t);
             int valueRow = workspace.valueGradientOffset(level, t);
             for (int child = 0; child < 2; child++) {

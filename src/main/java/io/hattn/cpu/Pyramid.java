@@ -193,7 +193,7 @@ final class Pyramid {
             for (int t = 0; t < rows; t++) {
                 float firstWeight = w[2 * t];
                 float secondWeight = w[2 * t + 1];
-                float inverse = 1f / Math.max(1, (firstWeight > 0 ? 1 : 0) + (secondWeight > 0 ? 1 : 0));
+                float inverse = inverseOfValidChildren(firstWeight, secondWeight);
                 w[t] = firstWeight + secondWeight;
                 if (causal) {
                     System.arraycopy(q, 2 * t * dim, q, t * dim, dim);
@@ -314,7 +314,7 @@ final class Pyramid {
                 int out = firstOut + c;
                 float firstWeight = children.weights[first];
                 float secondWeight = children.weights[first + 1];
-                inverseCount[c] = 1f / Math.max(1, (firstWeight > 0 ? 1 : 0) + (secondWeight > 0 ? 1 : 0));
+                inverseCount[c] = inverseOfValidChildren(firstWeight, secondWeight);
                 parents.weights[out] = firstWeight + secondWeight;
                 int childQuery = childQueries0 + 2 * c * dim;
                 if (causal) {
@@ -327,6 +327,15 @@ final class Pyramid {
             }
             coarsenKeyBlock(level, b, inverseCount);
         }
+    }
+
+    /**
+     * 1 / the number of valid children of a pair (their weights are counts of valid fine tokens), 1 when neither
+     * is: the factor of a coarse key's (and bidirectional query's) mean. The forward's two builds and the
+     * backward's chain rule through the means all use it.
+     */
+    static float inverseOfValidChildren(float firstWeight, float secondWeight) {
+        return 1f / Math.max(1, (firstWeight > 0 ? 1 : 0) + (secondWeight > 0 ? 1 : 0));
     }
 
     /** Keys are stored transposed: row x of coarse block b takes adjacent pairs along row x of its children. */

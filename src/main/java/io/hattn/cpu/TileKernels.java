@@ -45,7 +45,9 @@ final class TileKernels {
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                         columnOut(j + 2, vectorsPerSegment, width));
             }
-            // at most two: wide - 3 threes is 0, 1, 2 or 4
+            // at most two: wide - 3 threes is 0, 1, 2 or 4. Written out, not as a loop: with a loop here C2's code
+            // boxed vectors on the narrow-tile path (LinearMemoryTest after Section10ChecksTest and
+            // BackwardChecksTest: exact attention allocated 15.7x for 4x the length)
             if (j + 2 <= wide) {
                 scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
                         columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
