@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code hattn eval}: the accuracy of a trained run's checkpoint on an LRA file. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Prints the accuracy of RUN_DIR's checkpoint on FILE.tsv (LRA layout) as 'accuracy: 0.NNNN'.")
+        description = "Prints the accuracy of RUN_DIR's checkpoint (or, with --best, its best model) on FILE.tsv "
+                + "(LRA layout) as 'accuracy: 0.NNNN'.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "RUN_DIR", description = "A run folder of "
@@ -30,6 +31,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "FILE.tsv", description = "Examples to score.")
     Path data;
+
+    @Option(names = "--best", description = "Score the run's best model (" + Checkpoints.BEST_FILE + ", the step "
+            + "of its best validation accuracy) instead of its last checkpoint.")
+    boolean best;
 
     @Option(names = "--task", defaultValue = "listops", description = "Task of the run (default ${DEFAULT-VALUE}).")
     String task;
@@ -43,13 +48,21 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunFolder.requireUsable("--checkpoint", run, true);
-        Checkpoints checkpoints = new Checkpoints(run, task, Map.of());
+        Checkpoints last = new Checkpoints(run, task, Map.of());
+        Checkpoints checkpoints = best ? last.best() : last;
         if (!checkpoints.exists()) {
-            throw new BadInputException("--checkpoint: " + run + " holds no " + Checkpoints.FILE);
+            throw new BadInputException((best ? "--best: " : "--checkpoint: ") + run + " holds no "
+                    + checkpoints.file().getFileName() + (best ? " (a run writes it at its first validation pass)"
+                    : ""));
         }
         ModelConfig config;
         try {
             config = checkpoints.config();
+            if (best) {
+                checkpoints.recordedBest().ifPresent(b -> System.err.printf(Locale.ROOT, "hattn eval: %s, the "
+                        + "model of step %d (validation accuracy %.4f on %d examples)%n", checkpoints.file(),
+                        b.step(), b.validationAccuracy(), b.validationExamples()));
+            }
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--checkpoint: " + e.getMessage(), e);
         }

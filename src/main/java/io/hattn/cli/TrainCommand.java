@@ -161,9 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && !checkpoints.exists()) {
             throw new BadInputException("--resume: " + out + " holds no " + Checkpoints.FILE);
         }
-        if (!resume && checkpoints.exists()) {
-            throw new BadInputException("--out: " + out + " already holds a run (" + Checkpoints.FILE
-                    + "); continue it with --resume or choose another folder");
+        if (!resume && (checkpoints.exists() || checkpoints.best().exists())) {
+            throw new BadInputException("--out: " + out + " already holds a run (" + (checkpoints.exists()
+                    ? Checkpoints.FILE : Checkpoints.BEST_FILE) + "); continue it with --resume or choose another "
+                    + "folder");
         }
         PrintStream progress = System.err;
         ListOpsSplits splits = ListOpsInputs.load(data, progress);
@@ -183,6 +184,7 @@ final class TrainCommand implements Callable<Integer> {
             if (resume) {
                 try {
                     start = checkpoints.load(model, optimizer);
+                    checkpoints.best().recordedBest();
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException("--resume: " + e.getMessage(), e);
                 }
@@ -251,6 +253,10 @@ final class TrainCommand implements Callable<Integer> {
                 + "tokens/s; wrote %s, %s, %s%n", end.step(), last.trainLoss(), last.validationAccuracy(),
                 last.tokensPerSecond(), checkpoints.file(), out.resolve(MetricsLog.FILE),
                 out.resolve(MetricsLog.PLOT));
+        Checkpoints best = checkpoints.best();
+        best.recordedBest().ifPresent(b -> progress.printf(Locale.ROOT, "hattn train: best validation accuracy "
+                + "%.4f (%d examples) at step %d: %s (hattn eval --best)%n", b.validationAccuracy(),
+                b.validationExamples(), b.step(), best.file()));
         return 0;
     }
 

@@ -14,36 +14,58 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A run's checkpoint: {@code RUN_DIR/checkpoint.safetensors}, one file written atomically (so a run stopped at
  * any moment keeps its last whole checkpoint). It holds every model tensor under its own name (Python loads it
  * with the {@code safetensors} package), AdamW's two moments, and as metadata the model configuration
  * ({@code model.*}), the task, the training settings that must not change on resume ({@code train.*}), the
- * step, the data position and the seed.
+ * step, the data position and the seed. Beside it, {@code RUN_DIR/best.safetensors} ({@link #best()}) holds the
+ * weights of the step with the best validation accuracy so far, with that accuracy: the model a run is reported
+ * by (selected on the validation split, so the test split stays unseen).
  */
 public final class Checkpoints {
     public static final String FILE = "checkpoint.safetensors";
+    public static final String BEST_FILE = "best.safetensors";
     static final String FORMAT = "hattn-classifier-checkpoint-1";
     private static final String FIRST_MOMENT = "optimizer.first_moment";
     private static final String SECOND_MOMENT = "optimizer.second_moment";
 
+    private static final String VALIDATION_ACCURACY = "val_accuracy";
+    private static final String VALIDATION_EXAMPLES = "val_examples";
+
+    /** What a best-model file records about itself. */
+    public record Best(long step, double validationAccuracy, int validationExamples) {
+    }
+
     private final Path directory;
     private final String task;
     private final Map<String, String> trainingSettings;
+    private final String fileName;
 
     /**
      * @param trainingSettings settings a resumed run must share with the run it continues (learning rate,
      *                         schedule, batch size...), compared on {@link #load}
      */
     public Checkpoints(Path directory, String task, Map<String, String> trainingSettings) {
+        this(directory, task, trainingSettings, FILE);
+    }
+
+    private Checkpoints(Path directory, String task, Map<String, String> trainingSettings, String fileName) {
         this.directory = directory;
         this.task = task;
         this.trainingSettings = new LinkedHashMap<>(trainingSettings);
+        this.fileName = fileName;
+    }
+
+    /** The same run's best-model file, {@link #BEST_FILE}: weights only, loaded with {@code load(model, null)}. */
+    public Checkpoints best() {
+        return new Checkpoints(directory, task, trainingSettings, BEST_FILE);
     }
 
     public Path file() {
-        return directory.resolve(FILE);
+        return directory.resolve(fileName);
     }
 
     public boolean exists() {
@@ -51,6 +73,44 @@ public final class Checkpoints {
     }
 
     public void save(TransformerClassifier model, AdamW optimizer, TrainingState state) throws IOException {
+        write(model, optimizer, state, Map.of());
+    }
+
+    /**
+     * Writes the model of {@code state}'s step, which scored {@code validation}, as this run's best model
+     * (atomically, like the checkpoint); call it on {@link #best()}.
+     */
+    public void saveBest(TransformerClassifier model, TrainingState state, Evaluation.Result validation)
+            throws IOException {
+        write(model, null, state, Map.of(VALIDATION_ACCURACY, Double.toString(validation.accuracy()),
+                VALIDATION_EXAMPLES, Integer.toString(validation.examples())));
+    }
+
+    /**
+     * The step and validation accuracy this file records, empty when it does not exist or records none (a
+     * checkpoint); a corrupt or foreign file is an {@link IllegalArgumentException} naming it.
+     */
+    public Optional<Best> recordedBest() throws IOException {
+        if (!exists()) {
+            return Optional.empty();
+        }
+        Map<String, String> metadata = read().metadata();
+        requireFormatAndTask(metadata);
+        if (!metadata.containsKey(VALIDATION_ACCURACY)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Best(Long.parseLong(metadata.get("step")),
+                    Double.parseDouble(metadata.get(VALIDATION_ACCURACY)),
+                    Integer.parseInt(metadata.get(VALIDATION_EXAMPLES))));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file() + " has no valid step or validation accuracy: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void write(TransformerClassifier model, AdamW optimizer, TrainingState state,
+                       Map<String, String> extraMetadata) throws IOException {
         Parameters parameters = model.parameters();
         List<SafeTensor> tensors = new ArrayList<>();
         for (Parameters.View view : parameters.views()) {
@@ -58,8 +118,10 @@ public final class Checkpoints {
             System.arraycopy(parameters.values(), view.offset(), values, 0, values.length);
             tensors.add(SafeTensor.f32(view.name(), values, longs(view.shape())));
         }
-        tensors.add(SafeTensor.f32(FIRST_MOMENT, optimizer.firstMoment(), parameters.size()));
-        tensors.add(SafeTensor.f32(SECOND_MOMENT, optimizer.secondMoment(), parameters.size()));
+        if (optimizer != null) {
+            tensors.add(SafeTensor.f32(FIRST_MOMENT, optimizer.firstMoment(), parameters.size()));
+            tensors.add(SafeTensor.f32(SECOND_MOMENT, optimizer.secondMoment(), parameters.size()));
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put("task", task);
@@ -70,6 +132,7 @@ public final class Checkpoints {
         metadata.put("data.batch", Long.toString(state.data().batch()));
         metadata.put("seed", Long.toString(state.seed()));
         metadata.put("elapsed_seconds", Double.toString(state.elapsedSeconds()));
+        metadata.putAll(extraMetadata);
         SafeTensors.write(file(), metadata, tensors);
     }
 
@@ -110,6 +173,10 @@ public final class Checkpoints {
         requireSame("model", stored.toMap(), model.config().toMap());
         if (optimizer != null) {
             requireSame("training", prefixed(metadata, "train."), trainingSettings);
+            if (!contents.names().contains(FIRST_MOMENT)) {
+                throw new IllegalArgumentException(file() + " holds weights only, no optimizer state: a run "
+                        + "resumes from its " + FILE);
+            }
         }
         Parameters parameters = model.parameters();
         Map<String, float[]> loaded = new LinkedHashMap<>();

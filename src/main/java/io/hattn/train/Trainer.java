@@ -17,7 +17,8 @@ import java.util.Locale;
  * checkpoint periodically and at the end. Deterministic for a seed and thread count, and a run resumed from a
  * checkpoint continues bit for bit (tested). With a time budget the first step that reaches it is the last one
  * (logged, evaluated and checkpointed like the last step): which step that is depends on the clock, what the
- * run computes up to it does not.
+ * run computes up to it does not. A validation pass that beats every earlier one of the run (resumed runs
+ * included) also writes the model as the run's best ({@link Checkpoints#best()}).
  */
 public final class Trainer {
 
@@ -87,6 +88,9 @@ public final class Trainer {
         TrainingState state = start;
         float learningRate = 0;
         double norm = 0;
+        Checkpoints best = checkpoints.best();
+        double bestAccuracy = best.recordedBest().map(Checkpoints.Best::validationAccuracy)
+                .orElse(Double.NEGATIVE_INFINITY);
         try (Progress bar = new Progress(progress, start.step(), options.steps(),
                 options.timeLimitSeconds() - start.elapsedSeconds())) {
             for (long step = start.step() + 1; step <= options.steps(); step++) {
@@ -118,11 +122,12 @@ public final class Trainer {
                 boolean log = step % options.logEvery() == 0 || last;
                 boolean evaluate = last || (options.evaluateEvery() > 0 && step % options.evaluateEvery() == 0);
                 boolean checkpoint = last || (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0);
+                Evaluation.Result val = null;
                 if (log || evaluate) {
                     long windowEnd = System.nanoTime();
                     double seconds = (windowEnd - windowStart) / 1e9;
                     elapsed += seconds;
-                    Evaluation.Result val = evaluate ? Evaluation.of(model, validation, batch.size()) : null;
+                    val = evaluate ? Evaluation.of(model, validation, batch.size()) : null;
                     MetricsLog.Row row = new MetricsLog.Row(step, windowLoss / windowExamples,
                             windowCorrect / (double) windowExamples, val == null ? Double.NaN : val.loss(),
                             val == null ? Double.NaN : val.accuracy(), windowTokens / seconds,
@@ -141,6 +146,10 @@ public final class Trainer {
                     elapsed += (windowStart - windowEnd) / 1e9;
                 }
                 state = new TrainingState(step, batches.position(), start.seed(), elapsed);
+                if (val != null && val.accuracy() > bestAccuracy) {
+                    bestAccuracy = val.accuracy();
+                    best.saveBest(model, state, val);
+                }
                 if (checkpoint) {
                     checkpoints.save(model, optimizer, state);
                 }

@@ -85,6 +85,14 @@ class TrainCliTest {
         assertEquals(0, run("eval", "--checkpoint", run.toString(), "--data",
                 dir.resolve("data").resolve("basic_test.tsv").toString()), err.toString());
         assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
+
+        // the best validation pass of both runs, scored with --best; without it, --best is bad input
+        String test = dir.resolve("data").resolve("basic_test.tsv").toString();
+        assertEquals(0, run("eval", "--checkpoint", run.toString(), "--best", "--data", test), err.toString());
+        assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
+        Files.delete(run.resolve(Checkpoints.BEST_FILE));
+        assertBadInput("--best: " + run + " holds no " + Checkpoints.BEST_FILE, "eval", "--checkpoint",
+                run.toString(), "--best", "--data", test);
     }
 
     @Test

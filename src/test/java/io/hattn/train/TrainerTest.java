@@ -65,8 +65,8 @@ class TrainerTest {
                 true, Pooling.FIRST, 0.1f, seed);
     }
 
-    private static TrainingOptions options(long steps) {
-        return new TrainingOptions(steps, 8, 3e-3f, Schedule.RSQRT, 10, 0.01f, 1.0, 20, 0, 64, 10);
+    private static TrainingOptions options(long steps, long evaluateEvery) {
+        return new TrainingOptions(steps, 8, 3e-3f, Schedule.RSQRT, 10, 0.01f, 1.0, 20, evaluateEvery, 64, 10);
     }
 
     private final class Run {
@@ -75,6 +75,8 @@ class TrainerTest {
         final Checkpoints checkpoints;
         final List<Double> losses = new ArrayList<>();
         final AttentionBackend backend = new OracleAttention();
+        /** Validation every this many steps; 0: at the last step only. */
+        long evaluateEvery;
 
         Run(Path folder) {
             model = new TransformerClassifier(config(3), backend, MatrixProducts.create(POOL));
@@ -87,7 +89,7 @@ class TrainerTest {
             LengthBatcher batches = new LengthBatcher(task(200, 1), 8, 4, 5);
             MetricsLog metrics = start.step() == 0 ? MetricsLog.create(folder) : MetricsLog.resume(folder,
                     start.step());
-            return new Trainer(model, optimizer, options(steps), batches, task(64, 2), checkpoints, metrics, QUIET)
+            return new Trainer(model, optimizer, options(steps, evaluateEvery), batches, task(64, 2), checkpoints, metrics, QUIET)
                     .onStep((step, loss) -> losses.add(loss));
         }
 
@@ -159,6 +161,42 @@ class TrainerTest {
         assertEquals(7, resumed.step(), "and checkpointed");
         c.train(resumed, 20, stopped);
         assertEquals(a.losses, joined(b.losses, c.losses), "the interrupted run resumes bit for bit");
+    }
+
+    @Test
+    void theBestValidationPassIsKeptAcrossAResume() throws IOException {
+        Path folder = dir.resolve("best");
+        Run a = fresh("best");
+        a.evaluateEvery = 5;
+        a.train(START, 20, folder);
+        Run b = new Run(folder);
+        b.evaluateEvery = 5;
+        b.train(b.checkpoints.load(b.model, b.optimizer), 40, folder);
+
+        List<MetricsLog.Row> evaluated = MetricsLog.resume(folder, 40).rows().stream()
+                .filter(row -> !Double.isNaN(row.validationAccuracy())).toList();
+        assertEquals(List.of(5L, 10L, 15L, 20L, 25L, 30L, 35L, 40L),
+                evaluated.stream().map(MetricsLog.Row::step).toList());
+        MetricsLog.Row first = evaluated.get(0);
+        for (MetricsLog.Row row : evaluated) {
+            if (row.validationAccuracy() > first.validationAccuracy()) {
+                first = row;
+            }
+        }
+        Checkpoints.Best best = a.checkpoints.best().recordedBest().orElseThrow();
+        assertEquals(first.step(), best.step(), "the first pass with the highest accuracy, over both runs: "
+                + evaluated);
+        assertEquals(first.validationAccuracy(), best.validationAccuracy(), 1e-9);
+        assertEquals(64, best.validationExamples());
+
+        Run c = new Run(folder);
+        c.checkpoints.best().load(c.model, null);
+        assertEquals(best.validationAccuracy(), Evaluation.of(c.model, task(64, 2), 8).accuracy(), 1e-9,
+                "the file holds that step's weights");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> c.checkpoints.best().load(c.model, c.optimizer)).getMessage().contains("no optimizer state"),
+                "weights only: not a checkpoint to resume from");
+        assertTrue(a.checkpoints.recordedBest().isEmpty(), "the checkpoint itself records no best");
     }
 
     @Test
