@@ -174,7 +174,7 @@ final class Pyramid {
             int vIn = (inputBase + fine) * valueDim;
             if (first && second) {
                 if (causal) {
-                    System.arraycopy(problem.q(), qk, q, t * dim, dim);
+                    TileKernels.copy(problem.q(), qk, q, t * dim, dim);
                 } else {
                     TileKernels.pairMean(problem.q(), qk, dim, inverse, q, t * dim);
                 }
@@ -196,7 +196,7 @@ final class Pyramid {
                 float inverse = inverseOfValidChildren(firstWeight, secondWeight);
                 w[t] = firstWeight + secondWeight;
                 if (causal) {
-                    System.arraycopy(q, 2 * t * dim, q, t * dim, dim);
+                    TileKernels.copy(q, 2 * t * dim, q, t * dim, dim);
                 } else {
                     TileKernels.pairMean(q, 2 * t * dim, dim, inverse, q, t * dim);
                 }
@@ -318,7 +318,7 @@ final class Pyramid {
                 parents.weights[out] = firstWeight + secondWeight;
                 int childQuery = childQueries0 + 2 * c * dim;
                 if (causal) {
-                    System.arraycopy(childQueries, childQuery, parents.queries, out * dim, dim);
+                    TileKernels.copy(childQueries, childQuery, parents.queries, out * dim, dim);
                 } else {
                     TileKernels.pairMean(childQueries, childQuery, dim, inverseCount[c], parents.queries, out * dim);
                 }

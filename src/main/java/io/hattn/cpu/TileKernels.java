@@ -36,6 +36,14 @@ final class TileKernels {
         // 3 + 1 vectors as 2 + 2: a one-vector tile loads a key vector for every 4 FMAs, and the FMA ports wait
         // (64 columns of AVX-512, 32 of AVX2)
         int threes = wide % 3 == 1 && wide > 3 ? wide / 3 - 1 : wide / 3;
+        if (wide == 1) {
+            // one column vector (a causal coarse block of Nr = 16 on AVX-512): 8 rows keep 8 FMAs in flight,
+            // where 4 leave a core with two FMA ports of latency 4 half idle
+            for (; r + 8 <= rows; r += 8) {
+                scores8x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, 0, vectorsPerSegment), s,
+                        r * sStride + columnOut(0, vectorsPerSegment, width), sStride);
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
             int j = 0;
             for (; j < 3 * threes; j += 3) {
@@ -176,6 +184,31 @@ final class TileKernels {
         a3.mul(scale).intoArray(s, out + 3 * sStride);
     }
 
+    private static void scores8x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s,
+                                  int out, int sStride) {
+        FloatVector a0 = FloatVector.zero(Simd.SPECIES);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int x = 0; x < d; x++) {
+            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * stride);
+            a0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(c, a0);
+            a1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]).fma(c, a1);
+            a2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]).fma(c, a2);
+            a3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]).fma(c, a3);
+            a4 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 4 * d + x]).fma(c, a4);
+            a5 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 5 * d + x]).fma(c, a5);
+            a6 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 6 * d + x]).fma(c, a6);
+            a7 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 7 * d + x]).fma(c, a7);
+        }
+        a0.mul(scale).intoArray(s, out);
+        a1.mul(scale).intoArray(s, out + sStride);
+        a2.mul(scale).intoArray(s, out + 2 * sStride);
+        a3.mul(scale).intoArray(s, out + 3 * sStride);
+        a4.mul(scale).intoArray(s, out + 4 * sStride);
+        a5.mul(scale).intoArray(s, out + 5 * sStride);
+        a6.mul(scale).intoArray(s, out + 6 * sStride);
+        a7.mul(scale).intoArray(s, out + 7 * sStride);
+    }
+
     private static void scores1x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out) {
         FloatVector a = FloatVector.zero(Simd.SPECIES);
         for (int x = 0; x < d; x++) {
@@ -206,13 +239,26 @@ final class TileKernels {
      */
     static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
                                  float[] v, int dv, float[] y) {
+        accumulateValues(p, pStride, rows, valueOffset, segments, width, v, dv, y, null);
+    }
+
+    /**
+     * The same, told where weights are known to be 0: {@code zeroHalves[g]} -1 when rows below {@code width / 2}
+     * have weight 0 in the upper half of segment g's columns, +1 when rows from {@code width / 2} have 0 in its
+     * lower half, 0 when nothing is known (null: nowhere). These are the quadrants of a coarse neighbour block
+     * already computed one level finer; the 4-row tiles skip them (a weight of 0 adds exactly nothing, so the
+     * bits are the same), a quarter of the value FMAs of every coarse level.
+     */
+    static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
+                                 float[] v, int dv, float[] y, int[] zeroHalves) {
         int vectors = Simd.ENABLED ? dv / Simd.LANES : 0;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
                 for (; chunk + 4 <= vectors; chunk += 4) {
-                    values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                    values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y,
+                            zeroHalves);
                 }
             }
             if (Simd.WIDE_TILES) {
@@ -238,7 +284,7 @@ final class TileKernels {
     }
 
     private static void values4x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, int x0, float[] y) {
+                                  float[] v, int dv, int x0, float[] y, int[] zeroHalves) {
         int lanes = Simd.LANES;
         int y0 = r * dv + x0;
         FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -258,8 +304,18 @@ final class TileKernels {
         FloatVector a32 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 2 * lanes);
         FloatVector a33 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 3 * lanes);
         int p0 = r * pStride;
+        int half = width / 2;
         for (int g = 0; g < segments; g++) {
-            for (int c = 0; c < width; c++) {
+            int from = 0;
+            int to = width;
+            if (zeroHalves != null) {
+                if (zeroHalves[g] < 0 && r + 4 <= half) {
+                    to = half;
+                } else if (zeroHalves[g] > 0 && r >= half) {
+                    from = half;
+                }
+            }
+            for (int c = from; c < to; c++) {
                 int vOff = valueOffset[g] + c * dv + x0;
                 int pc = p0 + g * width + c;
                 FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
@@ -493,6 +549,23 @@ final class TileKernels {
             sum += a[aOff + c] * b[bOff + c];
         }
         return sum;
+    }
+
+    /**
+     * {@code dst[dOff + c] = src[sOff + c]} for {@code c < count}, front to back (so a row may move to a lower
+     * offset of the same array): one row of a causal coarse query, the first child's. System.arraycopy calls a stub
+     * for a length the JIT does not know, and that call per row cost 4% of the causal forward.
+     */
+    static void copy(float[] src, int sOff, float[] dst, int dOff, int count) {
+        int c = 0;
+        if (Simd.ENABLED) {
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector.fromArray(Simd.SPECIES, src, sOff + c).intoArray(dst, dOff + c);
+            }
+        }
+        for (; c < count; c++) {
+            dst[dOff + c] = src[sOff + c];
+        }
     }
 
     /** {@code dst[dOff + c] = src[sOff + c] * factor} for {@code c < count}. */
