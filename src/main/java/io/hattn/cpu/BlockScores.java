@@ -48,11 +48,8 @@ final class BlockScores {
             int keyBlock = block + side;
             if (keyBlock >= 0 && keyBlock < blocks) {
                 sides[tile.segments] = side;
-                int segment = tile.segments;
                 tile.addSegment(pyramid.keyBlockBase(level, keyBlock), pyramid.valueOffset(level, keyBlock * nr),
                         pyramid.weightIndex(level, keyBlock * nr));
-                // the quadrant maskSegment removes at coarse levels: its weights will be exactly 0
-                tile.segmentZeroHalf[segment] = level > 0 ? side : 0;
             }
         }
         tile.computeScores(pyramid.queries(level), pyramid.queryOffset(level, block * nr), nr, spec.dim(),

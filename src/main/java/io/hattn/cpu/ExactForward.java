@@ -110,7 +110,7 @@ final class ExactForward {
             int keyTiles = Math.min(KEY_TILES_PER_STEP, lastKeyTile + 1 - keyTile);
             tileScores(spec, head, queryTile, keyTile, keyTiles, tile);
             tile.rescaleAndExponentiate(TILE, keyTiles * TILE);
-            tile.accumulate(TILE, head.values(0), head.weights(0));
+            tile.accumulate(TILE, head.values(0), head.weights(0), null);
         }
         int rows = Math.min(TILE, spec.length() - firstRow);
         tile.writeNormalized(rows, head.weights(0), firstRow, out, (outputRow + firstRow) * spec.valueDim());

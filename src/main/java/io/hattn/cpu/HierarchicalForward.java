@@ -201,7 +201,9 @@ final class HierarchicalForward {
         } else {
             parents.continueChildren(level, block * nr, nr, tile.columns(), tile);
         }
-        tile.accumulate(nr, pyramid.values(level), pyramid.weights(level));
+        // a coarse level's segments are LEFT (-1) or RIGHT (+1), and BlockScores masked the half of each that the
+        // level below computed: the side is the zeroHalves code of accumulateValues
+        tile.accumulate(nr, pyramid.values(level), pyramid.weights(level), level > 0 ? tile.segmentSide : null);
         if (level > 0) {
             own.store(level, block * nr, nr, tile);
         } else {

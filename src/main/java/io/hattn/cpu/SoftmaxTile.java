@@ -24,11 +24,6 @@ final class SoftmaxTile {
     final int[] segmentWeightRow;
     /** Where each segment's key block lies relative to the query block (hierarchical tiles; see BlockScores). */
     final int[] segmentSide;
-    /**
-     * Where a segment's weights are known to be 0 ({@link TileKernels#accumulateValues}' zeroHalves): set by the
-     * hierarchical scores for a coarse level's masked quadrant, 0 (nothing known) from {@link #addSegment}.
-     */
-    final int[] segmentZeroHalf;
     int segments;
 
     SoftmaxTile(int rows, int segmentWidth, int maxSegments, int valueDim) {
@@ -39,7 +34,6 @@ final class SoftmaxTile {
         this.segmentValueOffset = new int[maxSegments];
         this.segmentWeightRow = new int[maxSegments];
         this.segmentSide = new int[maxSegments];
-        this.segmentZeroHalf = new int[maxSegments];
         this.valueDim = valueDim;
         this.scores = new float[rows * scoreStride];
         this.maxima = new float[rows];
@@ -126,7 +120,6 @@ final class SoftmaxTile {
         segmentKeyBase[segments] = keyBase;
         segmentValueOffset[segments] = valueOffset;
         segmentWeightRow[segments] = weightRow;
-        segmentZeroHalf[segments] = 0;
         return segmentWidth * segments++;
     }
 
@@ -142,11 +135,12 @@ final class SoftmaxTile {
 
     /**
      * Adds the weights of every segment times its value rows; the denominator counts each key by its weight
-     * (the number of valid fine tokens under it).
+     * (the number of valid fine tokens under it). {@code zeroHalves}: where weights are known to be 0, as
+     * {@link TileKernels#accumulateValues} takes it, or null.
      */
-    void accumulate(int usedRows, float[] values, float[] keyWeights) {
+    void accumulate(int usedRows, float[] values, float[] keyWeights, int[] zeroHalves) {
         TileKernels.accumulateValues(scores, scoreStride, usedRows, segmentValueOffset, segments, segmentWidth,
-                values, valueDim, numerators, segmentZeroHalf);
+                values, valueDim, numerators, zeroHalves);
         for (int r = 0; r < usedRows; r++) {
             denominators[r] += TileKernels.segmentDots(scores, r * scoreStride, segmentWidth, segments, keyWeights,
                     segmentWeightRow);

@@ -246,8 +246,8 @@ final class TileKernels {
      * The same, told where weights are known to be 0: {@code zeroHalves[g]} -1 when rows below {@code width / 2}
      * have weight 0 in the upper half of segment g's columns, +1 when rows from {@code width / 2} have 0 in its
      * lower half, 0 when nothing is known (null: nowhere). These are the quadrants of a coarse neighbour block
-     * already computed one level finer; the 4-row tiles skip them (a weight of 0 adds exactly nothing, so the
-     * bits are the same), a quarter of the value FMAs of every coarse level.
+     * already computed one level finer; the 4 x 4 value tiles (dv of four vectors or more) skip them (a weight
+     * of 0 adds exactly nothing, so the bits are the same), a quarter of the value FMAs of every coarse level.
      */
     static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
                                  float[] v, int dv, float[] y, int[] zeroHalves) {
