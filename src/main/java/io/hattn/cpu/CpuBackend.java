@@ -61,18 +61,23 @@ public final class CpuBackend implements AttentionBackend {
     @Override
     public synchronized void hierarchical(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
-        hierarchical.run(problem, out);
-        requireFinite(problem, out);
+        requireFinite(problem, hierarchical.run(problem, out));
     }
 
     @Override
     public synchronized void exact(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
-        exact.run(problem, out);
-        requireFinite(problem, out);
+        requireFinite(problem, exact.run(problem, out));
     }
 
-    /** No NaN or infinity is returned silently (float32 overflow of finite inputs): scanned on every thread. */
+    /** No NaN or infinity is returned silently (float32 overflow of finite inputs): checked as the rows are written. */
+    private static void requireFinite(AttentionProblem problem, boolean outputFinite) {
+        if (!outputFinite) {
+            throw FiniteResult.diagnose(problem);
+        }
+    }
+
+    /** The same rule for the gradients, which are scanned afterwards on every thread. */
     private void requireFinite(AttentionProblem problem, float[] out) {
         int chunk = 1 << 16;
         java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -92,8 +97,7 @@ public final class CpuBackend implements AttentionBackend {
         float[] out = new float[problem.outputElements()];
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
-        hierarchical.run(problem, out, offsets, denominators);
-        requireFinite(problem, out);
+        requireFinite(problem, hierarchical.run(problem, out, offsets, denominators));
         return new SavedForward(NAME, problem, false, out, offsets, denominators);
     }
 
@@ -102,8 +106,7 @@ public final class CpuBackend implements AttentionBackend {
         float[] out = new float[problem.outputElements()];
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
-        exact.run(problem, out, offsets, denominators);
-        requireFinite(problem, out);
+        requireFinite(problem, exact.run(problem, out, offsets, denominators));
         return new SavedForward(NAME, problem, true, out, offsets, denominators);
     }
 

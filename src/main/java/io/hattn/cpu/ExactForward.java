@@ -3,6 +3,7 @@ package io.hattn.cpu;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Exact softmax attention on the same tile kernels: tiles of {@link #TILE} query rows walk the key tiles with an
@@ -27,12 +28,16 @@ final class ExactForward {
         this.parallel = parallel;
     }
 
-    void run(AttentionProblem problem, float[] out) {
-        run(problem, out, null, null);
+    /** The forward; false when an output value is not finite (float32 overflowed). */
+    boolean run(AttentionProblem problem, float[] out) {
+        return run(problem, out, null, null);
     }
 
-    /** The forward; with {@code rowOffsets} not null, also each row's final offset and denominator. */
-    void run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
+    /**
+     * The forward; with {@code rowOffsets} not null, also each row's final offset and denominator. Returns whether
+     * every output value is finite.
+     */
+    boolean run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         if (problem.bias() != null) {
             throw new IllegalArgumentException("bias is defined for hierarchical attention only; pass null");
@@ -44,6 +49,7 @@ final class ExactForward {
             keys = new Pyramid(padded, TILE, 1, 0, spec.dim(), spec.valueDim());
         }
         Pyramid head = keys;
+        AtomicBoolean finite = new AtomicBoolean(true);
         for (int b = 0; b < spec.batch(); b++) {
             for (int h = 0; h < spec.heads(); h++) {
                 int batch = b;
@@ -56,9 +62,11 @@ final class ExactForward {
                     for (int queryTile = from; queryTile < to; queryTile++) {
                         attendTile(spec, head, queryTile, tiles, tile, outputRow, out, rowOffsets, rowDenominators);
                     }
+                    tile.reportFiniteness(finite);
                 });
             }
         }
+        return finite.get();
     }
 
     void release() {
@@ -116,7 +124,7 @@ final class ExactForward {
         tile.writeNormalized(rows, head.weights(0), firstRow, out, (outputRow + firstRow) * spec.valueDim());
         if (rowOffsets != null) {
             System.arraycopy(tile.maxima, 0, rowOffsets, outputRow + firstRow, rows);
-            System.arraycopy(tile.denominators, 0, rowDenominators, outputRow + firstRow, rows);
+            System.arraycopy(tile.denominators(rows), 0, rowDenominators, outputRow + firstRow, rows);
         }
     }
 }

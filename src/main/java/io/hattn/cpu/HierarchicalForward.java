@@ -4,6 +4,7 @@ import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The hierarchical forward of docs/algorithm.md section 4, blocked per level. Levels run from the coarsest to the
@@ -28,35 +29,40 @@ final class HierarchicalForward {
         this.stripTokens = stripTokens;
     }
 
-    void run(AttentionProblem problem, float[] out) {
-        run(problem, out, null, null);
+    /** The forward; false when an output value is not finite (float32 overflowed). */
+    boolean run(AttentionProblem problem, float[] out) {
+        return run(problem, out, null, null);
     }
 
     /**
      * The forward; when {@code rowOffsets} is not null, also each valid row's final softmax offset c_i and
-     * denominator D_i into rowOffsets and rowDenominators ([batch, heads, length]), for the backward.
+     * denominator D_i into rowOffsets and rowDenominators ([batch, heads, length]), for the backward. Returns
+     * whether every output value is finite (checked as the rows are written).
      */
-    void run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
+    boolean run(AttentionProblem problem, float[] out, float[] rowOffsets, float[] rowDenominators) {
         AttentionSpec spec = problem.spec();
         HierarchyShape shape = spec.hierarchy();
         if (scores == null || scores.masks.block != spec.block()) {
             scores = new BlockScores(spec.block());
         }
+        AtomicBoolean finite = new AtomicBoolean(true);
         if (spec.headCount() >= parallel.threads()) {
             parallel.forEach(spec.headCount(), 1, (from, to) -> {
                 HeadWorkspace workspace = borrow(spec, shape);
                 for (int head = from; head < to; head++) {
-                    runHead(problem, head, workspace, ParallelRange.SEQUENTIAL, out, rowOffsets, rowDenominators);
+                    runHead(problem, head, workspace, ParallelRange.SEQUENTIAL, out, rowOffsets, rowDenominators,
+                            finite);
                 }
                 giveBack(workspace);
             });
         } else {
             HeadWorkspace workspace = borrow(spec, shape);
             for (int head = 0; head < spec.headCount(); head++) {
-                runHead(problem, head, workspace, parallel, out, rowOffsets, rowDenominators);
+                runHead(problem, head, workspace, parallel, out, rowOffsets, rowDenominators, finite);
             }
             giveBack(workspace);
         }
+        return finite.get();
     }
 
     /** Drops the buffers kept between calls. */
@@ -81,7 +87,7 @@ final class HierarchicalForward {
     }
 
     private void runHead(AttentionProblem problem, int head, HeadWorkspace workspace, ParallelRange blocks,
-                         float[] out, float[] rowOffsets, float[] rowDenominators) {
+                         float[] out, float[] rowOffsets, float[] rowDenominators, AtomicBoolean finite) {
         AttentionSpec spec = problem.spec();
         Pyramid pyramid = workspace.pyramid;
         int b = head / spec.heads();
@@ -102,6 +108,7 @@ final class HierarchicalForward {
                     runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out,
                             rowOffsets, rowDenominators);
                 }
+                tile.reportFiniteness(finite);
             });
         }
         if (stripLevels == 0) {
@@ -136,6 +143,7 @@ final class HierarchicalForward {
             if (local != pyramid) {
                 workspace.returnView(local);
             }
+            tile.reportFiniteness(finite);
         });
     }
 
@@ -213,7 +221,7 @@ final class HierarchicalForward {
             if (rowOffsets != null && rows > 0) {
                 // what the backward needs of each row: its final offset c_i and denominator D_i (section 11)
                 System.arraycopy(tile.maxima, 0, rowOffsets, outputRow + block * nr, rows);
-                System.arraycopy(tile.denominators, 0, rowDenominators, outputRow + block * nr, rows);
+                System.arraycopy(tile.denominators(rows), 0, rowDenominators, outputRow + block * nr, rows);
             }
         }
     }

@@ -39,7 +39,7 @@ final class LevelStates {
         int p = level & 1;
         int at = index(level, firstToken);
         System.arraycopy(tile.maxima, 0, maxima[p], at, rows);
-        System.arraycopy(tile.denominators, 0, denominators[p], at, rows);
+        System.arraycopy(tile.denominators(rows), 0, denominators[p], at, rows);
         System.arraycopy(tile.numerators, 0, numerators[p], at * valueDim, rows * valueDim);
     }
 

@@ -509,20 +509,23 @@ final class TileKernels {
     }
 
     /**
-     * {@code sum_g sum_c row[rowOff + g width + c] * weights[weightRows[g] + c]} over {@code segments} segments of
-     * {@code width}: one vector accumulator for all segments and one lane sum at the end (a lane sum per segment
-     * cost a fifth of the forward at head width 32).
+     * Adds {@code sum_g sum_c row[rowOff + g width + c] * weights[weightRows[g] + c]} over {@code segments} segments
+     * of {@code width} to the {@link Simd#LANES} partial sums at {@code sums[sumsOff]}: as one vector, its lanes
+     * summed only later by {@link #sumAndClear} (a lane sum per segment cost a fifth of the forward at head width
+     * 32, and one per call 17% of the exact forward); lane by lane into {@code sums[sumsOff]} where tiles are narrow.
      */
-    static float segmentDots(float[] row, int rowOff, int width, int segments, float[] weights, int[] weightRows) {
+    static void addSegmentDots(float[] row, int rowOff, int width, int segments, float[] weights, int[] weightRows,
+                               float[] sums, int sumsOff) {
         // JDK 17's JIT boxes a vector carried across the two loops (measured: 74 KB allocated per token)
         if (!Simd.ENABLED || !Simd.WIDE_TILES || width % Simd.LANES != 0) {
             float sum = 0f;
             for (int g = 0; g < segments; g++) {
                 sum += dot(row, rowOff + g * width, weights, weightRows[g], width);
             }
-            return sum;
+            sums[sumsOff] += sum;
+            return;
         }
-        FloatVector acc = FloatVector.zero(Simd.SPECIES);
+        FloatVector acc = FloatVector.fromArray(Simd.SPECIES, sums, sumsOff);
         for (int g = 0; g < segments; g++) {
             int off = rowOff + g * width;
             for (int c = 0; c < width; c += Simd.LANES) {
@@ -530,7 +533,25 @@ final class TileKernels {
                         .fma(FloatVector.fromArray(Simd.SPECIES, weights, weightRows[g] + c), acc);
             }
         }
-        return VectorMath.sum(acc);
+        acc.intoArray(sums, sumsOff);
+    }
+
+    /**
+     * {@code sum_c values[off + c]} for {@code c < count}, leaving those values 0: as {@link VectorMath#sum} where
+     * they are one vector (the order {@link #addSegmentDots}' callers always had), front to back otherwise.
+     */
+    static float sumAndClear(float[] values, int off, int count) {
+        if (Simd.ENABLED && Simd.WIDE_TILES && count == Simd.LANES) {
+            FloatVector v = FloatVector.fromArray(Simd.SPECIES, values, off);
+            FloatVector.zero(Simd.SPECIES).intoArray(values, off);
+            return VectorMath.sum(v);
+        }
+        float sum = 0f;
+        for (int c = 0; c < count; c++) {
+            sum += values[off + c];
+            values[off + c] = 0f;
+        }
+        return sum;
     }
 
     /** {@code sum_c a[aOff + c] * b[bOff + c]} for {@code c < count}. */
@@ -578,6 +599,30 @@ final class TileKernels {
         }
         for (; c < count; c++) {
             dst[dOff + c] = src[sOff + c] * factor;
+        }
+    }
+
+    /**
+     * {@link #scaleInto}, also adding 0 x each value written to {@code check} (lane by lane; lane 0 for a scalar
+     * tail), which stays 0 while every value is finite and turns NaN on the first infinity or NaN.
+     */
+    static void scaleIntoChecked(float[] src, int sOff, float[] dst, int dOff, int count, float factor,
+                                 float[] check) {
+        int c = 0;
+        if (Simd.ENABLED && count >= Simd.LANES) {
+            FloatVector zero = FloatVector.zero(Simd.SPECIES);
+            FloatVector sum = FloatVector.fromArray(Simd.SPECIES, check, 0);
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                FloatVector v = FloatVector.fromArray(Simd.SPECIES, src, sOff + c).mul(factor);
+                v.intoArray(dst, dOff + c);
+                sum = v.fma(zero, sum);
+            }
+            sum.intoArray(check, 0);
+        }
+        for (; c < count; c++) {
+            float v = src[sOff + c] * factor;
+            dst[dOff + c] = v;
+            check[0] += v * 0f;
         }
     }
 
