@@ -53,9 +53,10 @@ def mode(causal):
     return "causal" if causal else "bidirectional"
 
 
-def ratio_range(numerator, denominators):
-    ratios = sorted(numerator / d for d in denominators)
-    return f"{ratios[0]:.2f}x" if len(ratios) == 1 else f"{ratios[0]:.2f}-{ratios[-1]:.2f}x"
+def ratio_range(ratios, digits):
+    """'1.23x', or 'low-highx' over several runs."""
+    low, high = min(ratios), max(ratios)
+    return f"{low:.{digits}f}x" if len(ratios) == 1 else f"{low:.{digits}f}-{high:.{digits}f}x"
 
 
 def main():
@@ -92,13 +93,10 @@ def main():
             ms = exact[(causal, length)]
             runs = sdpa.get((causal, length), [])
             sdpa_cell = " / ".join(f"{r:.0f}" for r in runs) or "-"
-            versus = ratio_range(ms, runs) if runs else "-"
+            versus = ratio_range([ms / r for r in runs], 2) if runs else "-"
             hier = hierarchical.get((causal, length))
             over_hier = f"{ms / hier:.0f}x" if hier else "-"
-            sdpa_over_hier = "-"
-            if hier and runs:
-                low, high = min(runs) / hier, max(runs) / hier
-                sdpa_over_hier = f"{low:.0f}x" if len(runs) == 1 else f"{low:.0f}-{high:.0f}x"
+            sdpa_over_hier = ratio_range([r / hier for r in runs], 0) if hier and runs else "-"
             print(f"| {mode(causal)} | {length} | {ms:.1f} ({exact_gflops(length, causal, ms):.0f}) | {sdpa_cell} "
                   f"| {versus} | {over_hier} | {sdpa_over_hier} |")
         print()
