@@ -61,24 +61,24 @@ public final class CpuBackend implements AttentionBackend {
     @Override
     public synchronized void hierarchical(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
-        requireFinite(problem, hierarchical.run(problem, out));
+        requireOutputFinite(problem, hierarchical.run(problem, out));
     }
 
     @Override
     public synchronized void exact(AttentionProblem problem, float[] out) {
         requireOutput(problem, out);
-        requireFinite(problem, exact.run(problem, out));
+        requireOutputFinite(problem, exact.run(problem, out));
     }
 
     /** No NaN or infinity is returned silently (float32 overflow of finite inputs): checked as the rows are written. */
-    private static void requireFinite(AttentionProblem problem, boolean outputFinite) {
+    private static void requireOutputFinite(AttentionProblem problem, boolean outputFinite) {
         if (!outputFinite) {
             throw FiniteResult.diagnose(problem);
         }
     }
 
     /** The same rule for the gradients, which are scanned afterwards on every thread. */
-    private void requireFinite(AttentionProblem problem, float[] out) {
+    private void requireAllFinite(AttentionProblem problem, float[] out) {
         int chunk = 1 << 16;
         java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
         parallel.forEach((out.length + chunk - 1) / chunk, 1, (from, to) -> {
@@ -97,7 +97,7 @@ public final class CpuBackend implements AttentionBackend {
         float[] out = new float[problem.outputElements()];
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
-        requireFinite(problem, hierarchical.run(problem, out, offsets, denominators));
+        requireOutputFinite(problem, hierarchical.run(problem, out, offsets, denominators));
         return new SavedForward(NAME, problem, false, out, offsets, denominators);
     }
 
@@ -106,7 +106,7 @@ public final class CpuBackend implements AttentionBackend {
         float[] out = new float[problem.outputElements()];
         float[] offsets = new float[problem.spec().headCount() * problem.spec().length()];
         float[] denominators = new float[offsets.length];
-        requireFinite(problem, exact.run(problem, out, offsets, denominators));
+        requireOutputFinite(problem, exact.run(problem, out, offsets, denominators));
         return new SavedForward(NAME, problem, true, out, offsets, denominators);
     }
 
@@ -115,9 +115,9 @@ public final class CpuBackend implements AttentionBackend {
         SavedForward.requireFor(NAME, saved, dOut);
         AttentionGradients gradients = saved.exact() ? exactBackward.run(saved, dOut)
                 : hierarchicalBackward.run(saved, dOut);
-        requireFinite(saved.problem(), gradients.dq());
-        requireFinite(saved.problem(), gradients.dk());
-        requireFinite(saved.problem(), gradients.dv());
+        requireAllFinite(saved.problem(), gradients.dq());
+        requireAllFinite(saved.problem(), gradients.dk());
+        requireAllFinite(saved.problem(), gradients.dv());
         return gradients;
     }
 
