@@ -2,9 +2,10 @@ package io.hattn.nn;
 
 import java.util.SplittableRandom;
 
-/** Pooling of the final activations into one vector per sequence, then Linear(width, classes). */
+/** Pooling of the final activations into one vector per sequence, then Linear(pooled width, classes). */
 public final class ClassificationHead {
     private final int width;
+    private final int pooledWidth;
     private final int classes;
     private final Pooling pooling;
     private final Linear linear;
@@ -15,14 +16,20 @@ public final class ClassificationHead {
         this.width = width;
         this.classes = classes;
         this.pooling = pooling;
-        this.linear = new Linear(parameters, name, width, classes, true, products);
+        this.pooledWidth = pooling.pooledWidth(width);
+        this.linear = new Linear(parameters, name, pooledWidth, classes, true, products);
+    }
+
+    /** The width of one pooled vector, which the linear layer reads. */
+    public int pooledWidth() {
+        return pooledWidth;
     }
 
     public void initialise(SplittableRandom random, double deviation) {
         linear.initialise(random, deviation);
     }
 
-    /** Logits [batch, classes]; {@code pooled} [batch, width] receives the pooled vectors. */
+    /** Logits [batch, classes]; {@code pooled} [batch, pooled width] receives the pooled vectors. */
     public float[] forward(float[] x, boolean[] valid, int batch, int length, float[] pooled) {
         pooling.forward(x, valid, batch, length, width, pooled);
         logits = Scratch.exactly(logits, batch * classes);
@@ -30,10 +37,10 @@ public final class ClassificationHead {
         return logits;
     }
 
-    /** dx += the gradient of the activations; {@code dPooled} is scratch of [batch, width]. */
+    /** dx += the gradient of the activations; {@code dPooled} is scratch of [batch, pooled width]. */
     public void backward(float[] x, float[] pooled, float[] dLogits, boolean[] valid, int batch, int length,
                          float[] dPooled, float[] dx) {
-        java.util.Arrays.fill(dPooled, 0, batch * width, 0f);
+        java.util.Arrays.fill(dPooled, 0, batch * pooledWidth, 0f);
         linear.backward(pooled, dLogits, batch, dPooled);
         pooling.backward(dPooled, valid, batch, length, width, dx);
     }

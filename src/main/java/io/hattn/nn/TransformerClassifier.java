@@ -91,7 +91,7 @@ public final class TransformerClassifier {
             blocks[i].forward(activations[i], batch, length, valid, activations[i + 1], training, step);
         }
         finalNorm.forward(activations[blocks.length], batch * length, normed);
-        pooled = Scratch.atLeast(pooled, batch * config.width());
+        pooled = Scratch.atLeast(pooled, batch * head.pooledWidth());
         lastTokens = tokens;
         lastValid = valid;
         lastBatch = batch;
@@ -106,7 +106,7 @@ public final class TransformerClassifier {
         int rows = batch * length;
         int count = rows * config.width();
         gradient = Scratch.zeroed(gradient, count);
-        gradientPooled = Scratch.atLeast(gradientPooled, batch * config.width());
+        gradientPooled = Scratch.atLeast(gradientPooled, batch * head.pooledWidth());
         head.backward(normed, pooled, dLogits, lastValid, batch, length, gradientPooled, gradient);
         gradientBelow = Scratch.zeroed(gradientBelow, count);
         finalNorm.backward(activations[blocks.length], gradient, rows, gradientBelow);

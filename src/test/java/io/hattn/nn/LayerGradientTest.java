@@ -218,9 +218,10 @@ class LayerGradientTest {
         int width = 3;
         boolean[] valid = {true, true, false, false, true, true, true, false};
         float[] x = GradientCheck.gaussian(batch * length * width, 14, 1);
-        float[] probe = GradientCheck.gaussian(batch * width, 15, 1);
-        float[] pooled = new float[batch * width];
         for (Pooling pooling : Pooling.values()) {
+            int out = pooling.pooledWidth(width);
+            float[] probe = GradientCheck.gaussian(batch * out, 15, 1);
+            float[] pooled = new float[batch * out];
             float[] dx = new float[x.length];
             pooling.backward(probe, valid, batch, length, width, dx);
             GradientCheck.check("pooling " + pooling, x, 0, x.length, dx, () -> {
@@ -228,6 +229,12 @@ class LayerGradientTest {
                 return GradientCheck.dot(pooled, probe, pooled.length);
             }, RTOL, ATOL);
         }
+        float[] pooled = new float[batch * 2 * width];
+        Pooling.ENDS.forward(x, valid, batch, length, width, pooled);
+        assertEquals(x[0], pooled[0], 0f, "ends: the first token first");
+        assertEquals(x[width], pooled[width], 0f, "ends: then sequence 0's last valid token, position 1");
+        assertEquals(x[(length + 2) * width + 2], pooled[2 * width + width + 2], 0f,
+                "ends: sequence 1's last valid token is position 2");
         Pooling.MEAN.forward(x, valid, batch, length, width, pooled);
         assertEquals((x[0] + x[3]) / 2, pooled[0], 1e-6, "mean over the valid tokens only");
     }
