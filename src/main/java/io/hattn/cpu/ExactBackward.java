@@ -82,9 +82,8 @@ final class ExactBackward {
                     int[] dkOffset = new int[1];
                     int[] dvOffset = new int[1];
                     for (int n = from; n < to; n++) {
-                        int keyTile = spec.causal() ? (n % 2 == 0 ? n / 2 : tiles - 1 - n / 2) : n;
-                        keyTileGradients(spec, keyTile, tiles, tile, step, weightRow, dkOffset, dvOffset,
-                                accumulator);
+                        keyTileGradients(spec, ExactForward.balancedOrder(n, tiles, spec.causal()), tiles, tile,
+                                step, weightRow, dkOffset, dvOffset, accumulator);
                     }
                     giveBackAccumulator(accumulator);
                 });

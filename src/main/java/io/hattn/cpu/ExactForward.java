@@ -59,14 +59,25 @@ final class ExactForward {
                 int outputRow = (b * spec.heads() + h) * spec.length();
                 parallel.forEach(tiles, 1, (from, to) -> {
                     SoftmaxTile tile = new SoftmaxTile(TILE, TILE, KEY_TILES_PER_STEP, spec.valueDim());
-                    for (int queryTile = from; queryTile < to; queryTile++) {
-                        attendTile(spec, head, queryTile, tiles, tile, outputRow, out, rowOffsets, rowDenominators);
+                    for (int n = from; n < to; n++) {
+                        attendTile(spec, head, balancedOrder(n, tiles, spec.causal()), tiles, tile, outputRow, out,
+                                rowOffsets, rowDenominators);
                     }
                     tile.reportFiniteness(finite);
                 });
             }
         }
         return finite.get();
+    }
+
+    /**
+     * The tile to take n-th of {@code tiles} so that contiguous chunks carry equal work. Causal tile t costs t + 1
+     * key tiles (in the backward, the key tile t costs tiles - t query tiles), so in order the last chunk of a
+     * 2-thread run held 3x the work of the first and a thread waited at the end of every head; paired as 0, last,
+     * 1, last - 1, ... every two consecutive tiles cost tiles + 1. Bidirectional tiles all cost the same.
+     */
+    static int balancedOrder(int n, int tiles, boolean causal) {
+        return causal ? (n % 2 == 0 ? n / 2 : tiles - 1 - n / 2) : n;
     }
 
     void release() {
