@@ -22,3 +22,14 @@ for (attention, batch, policy), rs in sorted(groups.items()):
     ms = statistics.median(r["median_ms_per_step"] for r in rs)
     tps = statistics.median(r["tokens_per_s"] for r in rs)
     print(f"| {attention} | {batch} | {policy} | {len(rs)} | {ms:.1f} | {tps:,.0f} |")
+
+# bench/train-sitting's files also hold hattn's runs: its hierarchical model's tokens/s against every other variant
+reference = [k for k in groups if k[0] == "hattn-hierarchical"]
+if reference:
+    base = statistics.median(r["tokens_per_s"] for r in groups[reference[0]])
+    print()
+    print("| variant | median tokens/s | hattn hierarchical / variant |")
+    print("|---|---|---|")
+    for key, rs in sorted(groups.items()):
+        tps = statistics.median(r["tokens_per_s"] for r in rs)
+        print(f"| {key[0]} | {tps:,.0f} | {base / tps:.2f}x |")
