@@ -3,10 +3,16 @@
 
 Rule "depth d": evaluate the expression exactly down to depth d below the root and replace every deeper
 sub-expression by the most frequent value of its operator alone (MAX 9, MIN 0, MED 4, SM 7). Depth 0 is the
-outermost-operator rule (the answer from the first token only). Standard library only.
+outermost-operator rule (the answer from the first token only).
 
-    python3 docs/listops_rules.py DIR          # DIR holds basic_val.tsv and basic_test.tsv
+Rules "ends": the most frequent answer in basic_train.tsv for the root's operator and what stands at the ends of
+its argument list (a digit, or the operator of a nested argument): its first argument (the token after the
+first), its last one (the token before the final `]`), or both. These are what a model sees with exact attention
+near the two ends of the sequence (`--pooling ends`). Standard library only.
+
+    python3 docs/listops_rules.py DIR          # DIR holds basic_val.tsv, basic_test.tsv (and basic_train.tsv)
 """
+import collections
 import os
 import sys
 
@@ -49,21 +55,54 @@ def value(node, depth=None):
     return apply(op, [value(a, None if depth is None else depth - 1) for a in args])
 
 
+def read(path):
+    """(tree, label) per row; exits naming the file if a label is not its expression's value."""
+    rows = []
+    with open(path, newline="") as f:
+        next(f)
+        for line in f:
+            source, target = line.rstrip("\r\n").split("\t")
+            tree = parse([t for t in source.split() if t not in "()"])
+            if value(tree) != int(target):
+                sys.exit(f"{path}: a row's label is not its expression's value: {line[:60]}...")
+            rows.append((tree, int(target)))
+    return rows
+
+
+def label(argument):
+    return argument if isinstance(argument, int) else argument[0]
+
+
+ENDS = {
+    "operator + first argument": lambda tree: (tree[0], label(tree[1][0])),
+    "operator + last argument": lambda tree: (tree[0], label(tree[1][-1])),
+    "operator + first and last arguments": lambda tree: (tree[0], label(tree[1][0]), label(tree[1][-1])),
+}
+
+
+def ends_rules(train):
+    """Each ENDS rule as a predictor: the most frequent training answer for its key (the operator's otherwise)."""
+    by_operator = collections.defaultdict(collections.Counter)
+    for tree, y in train:
+        by_operator[tree[0]][y] += 1
+    rules = {}
+    for name, key in ENDS.items():
+        table = collections.defaultdict(collections.Counter)
+        for tree, y in train:
+            table[key(tree)][y] += 1
+        rules[name] = lambda tree, key=key, table=table: (table.get(key(tree)) or by_operator[tree[0]]).most_common(1)[0][0]
+    return rules
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: listops_rules.py DIR")
+    train_path = os.path.join(sys.argv[1], "basic_train.tsv")
+    rules = ends_rules(read(train_path)) if os.path.exists(train_path) else {}
     for split in ("val", "test"):
-        path = os.path.join(sys.argv[1], f"basic_{split}.tsv")
-        rows = []
-        with open(path, newline="") as f:
-            next(f)
-            for line in f:
-                source, target = line.rstrip("\r\n").split("\t")
-                tree = parse([t for t in source.split() if t not in "()"])
-                if value(tree) != int(target):
-                    sys.exit(f"{path}: a row's label is not its expression's value: {line[:60]}...")
-                rows.append((tree, int(target)))
+        rows = read(os.path.join(sys.argv[1], f"basic_{split}.tsv"))
         cells = [f"depth {d}: {sum(value(t, d - 1) == y for t, y in rows) / len(rows):.1%}" for d in range(5)]
+        cells += [f"{name}: {sum(rule(t) == y for t, y in rows) / len(rows):.1%}" for name, rule in rules.items()]
         print(f"{split} ({len(rows)} examples): " + ", ".join(cells))
 
 
