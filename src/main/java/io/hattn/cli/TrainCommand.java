@@ -90,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String pooling;
 
+    @Option(names = "--head-hidden", defaultValue = "0", paramLabel = "N",
+            description = "Width of a hidden layer (GELU) in the classification head, as the LRA's classifiers have; "
+                    + "0: a linear head (default ${DEFAULT-VALUE}).")
+    int headHidden;
+
     @Option(names = "--batch", defaultValue = "8", description = "Examples per step (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -306,8 +311,8 @@ final class TrainCommand implements Callable<Integer> {
         };
         try {
             return new ModelConfig(ListOpsVocabulary.SIZE, ListOpsVocabulary.CLASSES, maxLength, width, heads,
-                    mlp == null ? 2 * width : mlp, layers, block, kind, false, learned, relativeBias, pool, dropout,
-                    seed);
+                    mlp == null ? 2 * width : mlp, layers, block, kind, false, learned, relativeBias, pool, headHidden,
+                    dropout, seed);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--" + e.getMessage(), e);
         }

@@ -2,7 +2,10 @@ package io.hattn.nn;
 
 import java.util.SplittableRandom;
 
-/** The feed-forward part of a block: Linear(width, hidden), GELU, Linear(hidden, width). */
+/**
+ * The feed-forward part of a block: Linear(width, hidden), GELU, Linear(hidden, width); also, with other input
+ * and output widths, a classification head's hidden layer (Linear(in, hidden), GELU, Linear(hidden, out)).
+ */
 public final class Mlp {
     private final int hidden;
     private final ParallelChunks chunks;
@@ -14,10 +17,14 @@ public final class Mlp {
     private float[] dPreActivation = new float[0];
 
     public Mlp(Parameters parameters, String name, int width, int hidden, MatrixProducts products) {
+        this(parameters, name, width, hidden, width, products);
+    }
+
+    public Mlp(Parameters parameters, String name, int in, int hidden, int out, MatrixProducts products) {
         this.hidden = hidden;
         this.chunks = new ParallelChunks(products.pool());
-        this.up = new Linear(parameters, name + ".up", width, hidden, true, products);
-        this.down = new Linear(parameters, name + ".down", hidden, width, true, products);
+        this.up = new Linear(parameters, name + ".up", in, hidden, true, products);
+        this.down = new Linear(parameters, name + ".down", hidden, out, true, products);
     }
 
     /** GPT-2's initialisation: the projection back into the residual stream scaled by 1/sqrt(2 layers). */

@@ -10,7 +10,15 @@ import java.util.Map;
  */
 public record ModelConfig(int vocabulary, int classes, int maxLength, int width, int heads, int mlp, int layers,
                           int block, MultiHeadAttention.Kind attention, boolean causal, boolean learnedPositions,
-                          boolean relativeBias, Pooling pooling, float dropout, long seed) {
+                          boolean relativeBias, Pooling pooling, int headHidden, float dropout, long seed) {
+
+    /** The same without a hidden layer in the head (a linear classification head). */
+    public ModelConfig(int vocabulary, int classes, int maxLength, int width, int heads, int mlp, int layers,
+                       int block, MultiHeadAttention.Kind attention, boolean causal, boolean learnedPositions,
+                       boolean relativeBias, Pooling pooling, float dropout, long seed) {
+        this(vocabulary, classes, maxLength, width, heads, mlp, layers, block, attention, causal, learnedPositions,
+                relativeBias, pooling, 0, dropout, seed);
+    }
 
     public ModelConfig {
         requirePositive("vocabulary", vocabulary);
@@ -31,6 +39,9 @@ public record ModelConfig(int vocabulary, int classes, int maxLength, int width,
         }
         if (relativeBias && attention != MultiHeadAttention.Kind.HIERARCHICAL) {
             throw new IllegalArgumentException("the relative-position bias needs --attention hierarchical");
+        }
+        if (headHidden < 0) {
+            throw new IllegalArgumentException("head-hidden must be >= 0 (0: a linear head), got " + headHidden);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -58,6 +69,7 @@ public record ModelConfig(int vocabulary, int classes, int maxLength, int width,
         map.put("learned_positions", Boolean.toString(learnedPositions));
         map.put("relative_bias", Boolean.toString(relativeBias));
         map.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
+        map.put("head_hidden", Integer.toString(headHidden));
         map.put("dropout", Float.toString(dropout));
         map.put("seed", Long.toString(seed));
         return map;
@@ -73,6 +85,8 @@ public record ModelConfig(int vocabulary, int classes, int maxLength, int width,
                     Boolean.parseBoolean(text(map, "causal")), Boolean.parseBoolean(text(map, "learned_positions")),
                     Boolean.parseBoolean(text(map, "relative_bias")),
                     Pooling.valueOf(text(map, "pooling").toUpperCase(java.util.Locale.ROOT)),
+                    // absent from checkpoints written before the option existed, whose heads were all linear
+                    map.containsKey("head_hidden") ? integer(map, "head_hidden") : 0,
                     Float.parseFloat(text(map, "dropout")), Long.parseLong(text(map, "seed")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("model configuration has a malformed number: " + e.getMessage(), e);

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * A Transformer encoder that classifies sequences (the LRA tasks): token embedding plus positions, dropout,
- * pre-norm blocks, a final layer norm, pooling over the valid tokens and a linear classification head. All
+ * pre-norm blocks, a final layer norm, pooling over the valid tokens and a classification head. All
  * parameters live in one {@link Parameters} buffer; the forward keeps what the backward needs.
  */
 public final class TransformerClassifier {
@@ -44,7 +44,7 @@ public final class TransformerClassifier {
         }
         this.finalNorm = new LayerNorm(parameters, "final_norm", config.width(), chunks);
         this.head = new ClassificationHead(parameters, "head", config.width(), config.classes(), config.pooling(),
-                products);
+                config.headHidden(), products);
         parameters.allocate();
     }
 

@@ -95,6 +95,27 @@ class TrainCliTest {
                 run.toString(), "--best", "--data", test);
     }
 
+    /** The ends pooling and a hidden head: stored in the checkpoint, resumed, evaluated. */
+    @Test
+    void endsPoolingWithAHiddenHeadTrainsResumesAndEvaluates() throws IOException {
+        assertEquals(0, run(train("--steps", "5", "--pooling", "ends", "--head-hidden", "8")), err.toString());
+        Path run = dir.resolve("run");
+        try {
+            Map<String, String> metadata = io.hattn.io.SafeTensors.read(run.resolve(Checkpoints.FILE)).metadata();
+            assertEquals("ends", metadata.get("model.pooling"));
+            assertEquals("8", metadata.get("model.head_hidden"));
+        } catch (io.hattn.io.SafeTensorsFormatException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(Main.BAD_INPUT, run(train("--steps", "10", "--resume", "--pooling", "ends")));
+        assertTrue(err.toString().contains("head_hidden 8 in the checkpoint, 0 requested"), err.toString());
+        assertEquals(0, run(train("--steps", "10", "--resume", "--pooling", "ends", "--head-hidden", "8")),
+                err.toString());
+        assertEquals(0, run("eval", "--checkpoint", run.toString(), "--data",
+                dir.resolve("data").resolve("basic_test.tsv").toString()), err.toString());
+        assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
+    }
+
     @Test
     void aTimeLimitEndsTheRunCheckpointedAndBudgetsItsResumes() throws IOException {
         // 1.2 s for a run of 100,000 steps: the step that reaches the budget is the last, evaluated and saved
@@ -159,6 +180,8 @@ class TrainCliTest {
         assertBadInput("--time-limit must be a positive number of minutes", train("--steps", "5", "--time-limit",
                 "0"));
         assertBadInput("--schedule", train("--steps", "5", "--schedule", "linear"));
+        assertBadInput("--pooling must be first, mean or ends", train("--steps", "5", "--pooling", "last"));
+        assertBadInput("--head-hidden must be >= 0", train("--steps", "5", "--head-hidden", "-1"));
         assertBadInput("--resume: ", train("--steps", "5", "--resume"));
         assertBadInput("--data: cannot read", "train", "--steps", "5", "--data", dir.resolve("none").toString(),
                 "--out", dir.resolve("run").toString());
