@@ -18,6 +18,13 @@ final class Simd {
      */
     static final boolean WIDE_TILES = Runtime.version().feature() >= 21
             && !"false".equalsIgnoreCase(System.getProperty("hattn.simd.wide", "true"));
+    /**
+     * Whether score tiles may be 8 rows x 3 vectors (24 accumulators, 28 live vectors): only with AVX-512's 32
+     * vector registers (16 float lanes); AVX2 has 16 and would spill. {@code -Dhattn.simd.eightRows=false} turns
+     * them off, for A/B measurements in one build.
+     */
+    static final boolean EIGHT_ROW_TILES = WIDE_TILES && LANES >= 16
+            && !"false".equalsIgnoreCase(System.getProperty("hattn.simd.eightRows", "true"));
 
     private Simd() {
     }

@@ -24,6 +24,15 @@ final class TileKernels {
      * query scalars for 12 FMAs; columns past the last full vector and rows past the last group of 4 are
      * finished by narrower bodies.
      */
+    /**
+     * Tiles of at least this many query rows use the 8-row score and 6-row value tiles ({@link Simd#EIGHT_ROW_TILES}):
+     * the exact path's 64-row tiles. Measured on the 2-core Xeon (AVX-512), exact attention at 4K bidirectional
+     * ran 5-14% faster with them in three interleaved pairs of JMH runs (causal: within the noise); the hierarchical
+     * path's blocks of Nr rows showed no gain within the noise and keep 4-row tiles
+     * (bench/results/forward-ab-balanced-8row-xeon-spr).
+     */
+    static final int LARGE_TILE_ROWS = 32;
+
     static void scores(float[] q, int q0, int rows, int d, float scale, float[] kT, int[] keyBase, int segments,
                        int width, float[] s, int sStride) {
         int vectorsPerSegment = Simd.ENABLED ? width / Simd.LANES : 0;
@@ -44,8 +53,23 @@ final class TileKernels {
                         r * sStride + columnOut(0, vectorsPerSegment, width), sStride);
             }
         }
+        // rows in eights over the three-vector columns first: each key vector loaded feeds 8 rows, where 4 rows
+        // re-read the whole key block from L2 for every 4 query rows (the exact path's tile of scores, keys and
+        // values exceeds L1); the 4-row loop below then starts past those columns for the rows done here
+        int eights = 0;
+        if (Simd.EIGHT_ROW_TILES && threes > 0 && rows >= LARGE_TILE_ROWS) {
+            for (; eights + 8 <= rows; eights += 8) {
+                for (int j = 0; j < 3 * threes; j += 3) {
+                    scores8x3(q, q0 + eights * d, d, scale, kT, width,
+                            columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
+                            columnBase(keyBase, j + 2, vectorsPerSegment), s, eights * sStride, sStride,
+                            columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
+                            columnOut(j + 2, vectorsPerSegment, width));
+                }
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
-            int j = 0;
+            int j = r < eights ? 3 * threes : 0;
             for (; j < 3 * threes; j += 3) {
                 scores4x3(q, q0 + r * d, d, scale, kT, width,
                         columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
@@ -134,6 +158,78 @@ final class TileKernels {
         a30.mul(scale).intoArray(s, sRow + 3 * sStride + out0);
         a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
         a32.mul(scale).intoArray(s, sRow + 3 * sStride + out2);
+    }
+
+    /** {@link #scores4x3} for 8 rows: 24 accumulators, each key vector loaded once for 8 rows. */
+    private static void scores8x3(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1, int k2,
+                                  float[] s, int sRow, int sStride, int out0, int out1, int out2) {
+        FloatVector a00 = FloatVector.zero(Simd.SPECIES);
+        FloatVector a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+        FloatVector a40 = a00, a41 = a00, a42 = a00, a50 = a00, a51 = a00, a52 = a00;
+        FloatVector a60 = a00, a61 = a00, a62 = a00, a70 = a00, a71 = a00, a72 = a00;
+        for (int x = 0; x < d; x++) {
+            int k = x * stride;
+            FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
+            FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
+            FloatVector c2 = FloatVector.fromArray(Simd.SPECIES, kT, k2 + k);
+            FloatVector r0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]);
+            a00 = r0.fma(c0, a00);
+            a01 = r0.fma(c1, a01);
+            a02 = r0.fma(c2, a02);
+            FloatVector r1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]);
+            a10 = r1.fma(c0, a10);
+            a11 = r1.fma(c1, a11);
+            a12 = r1.fma(c2, a12);
+            FloatVector r2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]);
+            a20 = r2.fma(c0, a20);
+            a21 = r2.fma(c1, a21);
+            a22 = r2.fma(c2, a22);
+            FloatVector r3 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 3 * d + x]);
+            a30 = r3.fma(c0, a30);
+            a31 = r3.fma(c1, a31);
+            a32 = r3.fma(c2, a32);
+            FloatVector r4 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 4 * d + x]);
+            a40 = r4.fma(c0, a40);
+            a41 = r4.fma(c1, a41);
+            a42 = r4.fma(c2, a42);
+            FloatVector r5 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 5 * d + x]);
+            a50 = r5.fma(c0, a50);
+            a51 = r5.fma(c1, a51);
+            a52 = r5.fma(c2, a52);
+            FloatVector r6 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 6 * d + x]);
+            a60 = r6.fma(c0, a60);
+            a61 = r6.fma(c1, a61);
+            a62 = r6.fma(c2, a62);
+            FloatVector r7 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 7 * d + x]);
+            a70 = r7.fma(c0, a70);
+            a71 = r7.fma(c1, a71);
+            a72 = r7.fma(c2, a72);
+        }
+        a00.mul(scale).intoArray(s, sRow + out0);
+        a01.mul(scale).intoArray(s, sRow + out1);
+        a02.mul(scale).intoArray(s, sRow + out2);
+        a10.mul(scale).intoArray(s, sRow + sStride + out0);
+        a11.mul(scale).intoArray(s, sRow + sStride + out1);
+        a12.mul(scale).intoArray(s, sRow + sStride + out2);
+        a20.mul(scale).intoArray(s, sRow + 2 * sStride + out0);
+        a21.mul(scale).intoArray(s, sRow + 2 * sStride + out1);
+        a22.mul(scale).intoArray(s, sRow + 2 * sStride + out2);
+        a30.mul(scale).intoArray(s, sRow + 3 * sStride + out0);
+        a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
+        a32.mul(scale).intoArray(s, sRow + 3 * sStride + out2);
+        a40.mul(scale).intoArray(s, sRow + 4 * sStride + out0);
+        a41.mul(scale).intoArray(s, sRow + 4 * sStride + out1);
+        a42.mul(scale).intoArray(s, sRow + 4 * sStride + out2);
+        a50.mul(scale).intoArray(s, sRow + 5 * sStride + out0);
+        a51.mul(scale).intoArray(s, sRow + 5 * sStride + out1);
+        a52.mul(scale).intoArray(s, sRow + 5 * sStride + out2);
+        a60.mul(scale).intoArray(s, sRow + 6 * sStride + out0);
+        a61.mul(scale).intoArray(s, sRow + 6 * sStride + out1);
+        a62.mul(scale).intoArray(s, sRow + 6 * sStride + out2);
+        a70.mul(scale).intoArray(s, sRow + 7 * sStride + out0);
+        a71.mul(scale).intoArray(s, sRow + 7 * sStride + out1);
+        a72.mul(scale).intoArray(s, sRow + 7 * sStride + out2);
     }
 
     private static void scores4x2(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1,
@@ -253,6 +349,13 @@ final class TileKernels {
                                  float[] v, int dv, float[] y, int[] zeroHalves) {
         int vectors = Simd.ENABLED ? dv / Simd.LANES : 0;
         int r = 0;
+        if (Simd.EIGHT_ROW_TILES && zeroHalves == null && vectors == 4 && rows >= LARGE_TILE_ROWS) {
+            // 6 rows of 4 vectors: each value vector loaded feeds 6 rows instead of 4 (the value block is re-read
+            // from L2 for every group of rows); the known-zero quadrants of coarse blocks stay with 4 x 4
+            for (; r + 6 <= rows; r += 6) {
+                values6x4(p, pStride, r, valueOffset, segments, width, v, dv, y);
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
@@ -281,6 +384,102 @@ final class TileKernels {
         if (fromX < dv) {
             scalarValues(p, pStride, rows, valueOffset, segments, width, v, dv, fromX, y);
         }
+    }
+
+    /** {@link #values4x4} for 6 rows and no known zeros: 24 accumulators, each value vector loaded once for 6 rows. */
+    private static void values6x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, float[] y) {
+        int lanes = Simd.LANES;
+        int y0 = r * dv;
+        FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
+        FloatVector a01 = FloatVector.fromArray(Simd.SPECIES, y, y0 + lanes);
+        FloatVector a02 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * lanes);
+        FloatVector a03 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * lanes);
+        FloatVector a10 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
+        FloatVector a11 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + lanes);
+        FloatVector a12 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + 2 * lanes);
+        FloatVector a13 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv + 3 * lanes);
+        FloatVector a20 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
+        FloatVector a21 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + lanes);
+        FloatVector a22 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + 2 * lanes);
+        FloatVector a23 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv + 3 * lanes);
+        FloatVector a30 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
+        FloatVector a31 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + lanes);
+        FloatVector a32 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 2 * lanes);
+        FloatVector a33 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv + 3 * lanes);
+        FloatVector a40 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 4 * dv);
+        FloatVector a41 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 4 * dv + lanes);
+        FloatVector a42 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 4 * dv + 2 * lanes);
+        FloatVector a43 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 4 * dv + 3 * lanes);
+        FloatVector a50 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv);
+        FloatVector a51 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv + lanes);
+        FloatVector a52 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv + 2 * lanes);
+        FloatVector a53 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv + 3 * lanes);
+        int p0 = r * pStride;
+        for (int g = 0; g < segments; g++) {
+            for (int c = 0; c < width; c++) {
+                int vOff = valueOffset[g] + c * dv;
+                int pc = p0 + g * width + c;
+                FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
+                FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
+                FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 2 * lanes);
+                FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 3 * lanes);
+                FloatVector w = FloatVector.broadcast(Simd.SPECIES, p[pc]);
+                a00 = w.fma(v0, a00);
+                a01 = w.fma(v1, a01);
+                a02 = w.fma(v2, a02);
+                a03 = w.fma(v3, a03);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + pStride]);
+                a10 = w.fma(v0, a10);
+                a11 = w.fma(v1, a11);
+                a12 = w.fma(v2, a12);
+                a13 = w.fma(v3, a13);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 2 * pStride]);
+                a20 = w.fma(v0, a20);
+                a21 = w.fma(v1, a21);
+                a22 = w.fma(v2, a22);
+                a23 = w.fma(v3, a23);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 3 * pStride]);
+                a30 = w.fma(v0, a30);
+                a31 = w.fma(v1, a31);
+                a32 = w.fma(v2, a32);
+                a33 = w.fma(v3, a33);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 4 * pStride]);
+                a40 = w.fma(v0, a40);
+                a41 = w.fma(v1, a41);
+                a42 = w.fma(v2, a42);
+                a43 = w.fma(v3, a43);
+                w = FloatVector.broadcast(Simd.SPECIES, p[pc + 5 * pStride]);
+                a50 = w.fma(v0, a50);
+                a51 = w.fma(v1, a51);
+                a52 = w.fma(v2, a52);
+                a53 = w.fma(v3, a53);
+            }
+        }
+        a00.intoArray(y, y0);
+        a01.intoArray(y, y0 + lanes);
+        a02.intoArray(y, y0 + 2 * lanes);
+        a03.intoArray(y, y0 + 3 * lanes);
+        a10.intoArray(y, y0 + dv);
+        a11.intoArray(y, y0 + dv + lanes);
+        a12.intoArray(y, y0 + dv + 2 * lanes);
+        a13.intoArray(y, y0 + dv + 3 * lanes);
+        a20.intoArray(y, y0 + 2 * dv);
+        a21.intoArray(y, y0 + 2 * dv + lanes);
+        a22.intoArray(y, y0 + 2 * dv + 2 * lanes);
+        a23.intoArray(y, y0 + 2 * dv + 3 * lanes);
+        a30.intoArray(y, y0 + 3 * dv);
+        a31.intoArray(y, y0 + 3 * dv + lanes);
+        a32.intoArray(y, y0 + 3 * dv + 2 * lanes);
+        a33.intoArray(y, y0 + 3 * dv + 3 * lanes);
+        a40.intoArray(y, y0 + 4 * dv);
+        a41.intoArray(y, y0 + 4 * dv + lanes);
+        a42.intoArray(y, y0 + 4 * dv + 2 * lanes);
+        a43.intoArray(y, y0 + 4 * dv + 3 * lanes);
+        a50.intoArray(y, y0 + 5 * dv);
+        a51.intoArray(y, y0 + 5 * dv + lanes);
+        a52.intoArray(y, y0 + 5 * dv + 2 * lanes);
+        a53.intoArray(y, y0 + 5 * dv + 3 * lanes);
     }
 
     private static void values4x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
