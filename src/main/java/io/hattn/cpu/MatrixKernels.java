@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * A matrix product for the layers' shapes, C[m, n] (+)= sum_k A(m, k) B[k, n] with B and C row-major and A read
  * through strides (so A may be a matrix or a transposed one without a copy). Register tiles of 6 rows x 2
  * vectors of C: 12 accumulators, 2 loads of B and a broadcast, 15 of AVX2's 16 registers (2 x 2 on JDK 17, whose
- * JIT cannot keep more in registers); two vectors divide the layers' widths of 16 x 2^k. Each element of A is
+ * JIT cannot keep more in registers); two vectors divide the layers' widths of 16 x 2^k. With AVX-512's 32
+ * registers the tiles are 6 x 4 (panels of 64 columns). Each element of A is
  * broadcast and multiplied into a row of B. B is copied, a block of depth and columns at a time, into
  * contiguous panels two vectors wide, so that the tiles stream it in order (A is read in place: copying a
  * transposed A into tiles measured 5-10% slower). One thread: callers split the rows. {@code -Dhattn.simd=false}
@@ -18,7 +19,11 @@ public final class MatrixKernels {
     private static final VectorSpecies<Float> SPECIES = Simd.SPECIES;
     private static final int LANES = Simd.LANES;
     private static final int ROWS = Simd.WIDE_TILES ? 6 : 2;
-    private static final int VECTORS = 2;
+    /**
+     * Vectors per panel and tile: 4 where the JIT keeps 29 vectors in AVX-512's 32 registers (6 x 4 tiles: each
+     * broadcast of A feeds 4 FMAs instead of 2), else 2.
+     */
+    private static final int VECTORS = Simd.EIGHT_ROW_TILES ? 4 : 2;
     /** Depth block: one block of B, 256 x {@link #COLUMN_BLOCK} packed, fits in L2 beside the rows of A and C. */
     private static final int DEPTH_BLOCK = 256;
     /** Columns packed at a time: 256 rows x 256 columns of B are 256 KiB, within every L2 seen. */
@@ -84,7 +89,9 @@ public final class MatrixKernels {
             for (int p = 0; p < panels; p++) {
                 int bStart = p * kb * width;
                 int cStart = cOffset + i * ldc + j0 + p * width;
-                if (Simd.WIDE_TILES) {
+                if (VECTORS == 4) {
+                    tile6x4(a, aStart, aRow, aColumn, buffer, bStart, width, kb, c, cStart, ldc);
+                } else if (Simd.WIDE_TILES) {
                     tile6x2(a, aStart, aRow, aColumn, buffer, bStart, width, kb, c, cStart, ldc);
                 } else {
                     tile2x2(a, aStart, aRow, aColumn, buffer, bStart, width, kb, c, cStart, ldc);
@@ -93,8 +100,11 @@ public final class MatrixKernels {
         }
         for (; i + 2 <= m; i += 2) {
             for (int p = 0; p < panels; p++) {
-                tile2x2(a, aOffset + i * aRow + k0 * aColumn, aRow, aColumn, buffer, p * kb * width,
-                        width, kb, c, cOffset + i * ldc + j0 + p * width, ldc);
+                for (int half = 0; half < VECTORS; half += 2) {
+                    tile2x2(a, aOffset + i * aRow + k0 * aColumn, aRow, aColumn, buffer,
+                            p * kb * width + half * LANES, width, kb, c, cOffset + i * ldc + j0 + p * width
+                                    + half * LANES, ldc);
+                }
             }
         }
         return i;
@@ -121,8 +131,9 @@ public final class MatrixKernels {
             int to = p * kb * width;
             for (int k = 0; k < kb; k++) {
                 int from = bStart + k * ldb + p * width;
-                FloatVector.fromArray(SPECIES, b, from).intoArray(buffer, to + k * width);
-                FloatVector.fromArray(SPECIES, b, from + LANES).intoArray(buffer, to + k * width + LANES);
+                for (int v = 0; v < width; v += LANES) {
+                    FloatVector.fromArray(SPECIES, b, from + v).intoArray(buffer, to + k * width + v);
+                }
             }
         }
     }
@@ -178,6 +189,97 @@ public final class MatrixKernels {
         s41.intoArray(c, c0 + 4 * ldc + LANES);
         s50.intoArray(c, c0 + 5 * ldc);
         s51.intoArray(c, c0 + 5 * ldc + LANES);
+    }
+
+    /** {@link #tile6x2} four vectors wide: 24 accumulators, 4 loads of B and a broadcast per step of k. */
+    private static void tile6x4(float[] a, int aStart, int aRow, int aColumn, float[] b, int bStart, int bStride,
+                                int depth, float[] c, int c0, int ldc) {
+        FloatVector s00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector s01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
+        FloatVector s02 = FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES);
+        FloatVector s03 = FloatVector.fromArray(SPECIES, c, c0 + 3 * LANES);
+        FloatVector s10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector s11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + LANES);
+        FloatVector s12 = FloatVector.fromArray(SPECIES, c, c0 + ldc + 2 * LANES);
+        FloatVector s13 = FloatVector.fromArray(SPECIES, c, c0 + ldc + 3 * LANES);
+        FloatVector s20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector s21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + LANES);
+        FloatVector s22 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + 2 * LANES);
+        FloatVector s23 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + 3 * LANES);
+        FloatVector s30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector s31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + LANES);
+        FloatVector s32 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + 2 * LANES);
+        FloatVector s33 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + 3 * LANES);
+        FloatVector s40 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc);
+        FloatVector s41 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + LANES);
+        FloatVector s42 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + 2 * LANES);
+        FloatVector s43 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + 3 * LANES);
+        FloatVector s50 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc);
+        FloatVector s51 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + LANES);
+        FloatVector s52 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + 2 * LANES);
+        FloatVector s53 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + 3 * LANES);
+        for (int k = 0; k < depth; k++) {
+            int bk = bStart + k * bStride;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
+            int ak = aStart + k * aColumn;
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ak]);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
+            s02 = b2.fma(x, s02);
+            s03 = b3.fma(x, s03);
+            x = FloatVector.broadcast(SPECIES, a[ak + aRow]);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
+            s12 = b2.fma(x, s12);
+            s13 = b3.fma(x, s13);
+            x = FloatVector.broadcast(SPECIES, a[ak + 2 * aRow]);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
+            s22 = b2.fma(x, s22);
+            s23 = b3.fma(x, s23);
+            x = FloatVector.broadcast(SPECIES, a[ak + 3 * aRow]);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
+            s32 = b2.fma(x, s32);
+            s33 = b3.fma(x, s33);
+            x = FloatVector.broadcast(SPECIES, a[ak + 4 * aRow]);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
+            s42 = b2.fma(x, s42);
+            s43 = b3.fma(x, s43);
+            x = FloatVector.broadcast(SPECIES, a[ak + 5 * aRow]);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
+            s52 = b2.fma(x, s52);
+            s53 = b3.fma(x, s53);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + LANES);
+        s02.intoArray(c, c0 + 2 * LANES);
+        s03.intoArray(c, c0 + 3 * LANES);
+        s10.intoArray(c, c0 + ldc);
+        s11.intoArray(c, c0 + ldc + LANES);
+        s12.intoArray(c, c0 + ldc + 2 * LANES);
+        s13.intoArray(c, c0 + ldc + 3 * LANES);
+        s20.intoArray(c, c0 + 2 * ldc);
+        s21.intoArray(c, c0 + 2 * ldc + LANES);
+        s22.intoArray(c, c0 + 2 * ldc + 2 * LANES);
+        s23.intoArray(c, c0 + 2 * ldc + 3 * LANES);
+        s30.intoArray(c, c0 + 3 * ldc);
+        s31.intoArray(c, c0 + 3 * ldc + LANES);
+        s32.intoArray(c, c0 + 3 * ldc + 2 * LANES);
+        s33.intoArray(c, c0 + 3 * ldc + 3 * LANES);
+        s40.intoArray(c, c0 + 4 * ldc);
+        s41.intoArray(c, c0 + 4 * ldc + LANES);
+        s42.intoArray(c, c0 + 4 * ldc + 2 * LANES);
+        s43.intoArray(c, c0 + 4 * ldc + 3 * LANES);
+        s50.intoArray(c, c0 + 5 * ldc);
+        s51.intoArray(c, c0 + 5 * ldc + LANES);
+        s52.intoArray(c, c0 + 5 * ldc + 2 * LANES);
+        s53.intoArray(c, c0 + 5 * ldc + 3 * LANES);
     }
 
     /** {@link #tile6x2} for 2 rows: JDK 17's tile, and the tail of the rows. */
