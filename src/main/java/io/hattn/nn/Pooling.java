@@ -38,9 +38,7 @@ public enum Pooling {
                     int count = validCount(valid, b, length);
                     for (int t = 0; t < length; t++) {
                         if (valid == null || valid[b * length + t]) {
-                            for (int c = 0; c < width; c++) {
-                                pooled[b * width + c] += x[(b * length + t) * width + c] / count;
-                            }
+                            addTo(x, (b * length + t) * width, pooled, b * width, width, count);
                         }
                     }
                 }
@@ -53,10 +51,10 @@ public enum Pooling {
         int out = pooledWidth(width);
         for (int b = 0; b < batch; b++) {
             switch (this) {
-                case FIRST -> addTo(dPooled, b * out, dx, b * length * width, width);
+                case FIRST -> addTo(dPooled, b * out, dx, b * length * width, width, 1);
                 case ENDS -> {
-                    addTo(dPooled, b * out, dx, b * length * width, width);
-                    addTo(dPooled, b * out + width, dx, (b * length + lastValid(valid, b, length)) * width, width);
+                    addTo(dPooled, b * out, dx, b * length * width, width, 1);
+                    addTo(dPooled, b * out + width, dx, (b * length + lastValid(valid, b, length)) * width, width, 1);
                 }
                 case MEAN -> {
                     int count = validCount(valid, b, length);
@@ -70,12 +68,7 @@ public enum Pooling {
         }
     }
 
-    private static void addTo(float[] from, int fromOffset, float[] to, int toOffset, int width) {
-        for (int c = 0; c < width; c++) {
-            to[toOffset + c] += from[fromOffset + c];
-        }
-    }
-
+    /** {@code to[toOffset + c] += from[fromOffset + c] / divisor}: the same bits as a plain add for divisor 1. */
     private static void addTo(float[] from, int fromOffset, float[] to, int toOffset, int width, int divisor) {
         for (int c = 0; c < width; c++) {
             to[toOffset + c] += from[fromOffset + c] / divisor;
