@@ -4,17 +4,17 @@ import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.SavedForward;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Objects;
 
 /**
  * Exact attention's backward, flash-attention style: no L x L matrix, the scores of each (query tile, key tile)
  * pair recomputed from q and k ({@link ExactForward#tileScores}) and turned into gradients by the same
  * {@link GradientTile} step as the hierarchy, with m_i = c_i and G, Delta per row. Parallel over key tiles: a
- * key tile's dk and dv belong to one thread; dq goes to one accumulator per running thread, summed at the end
- * (O(threads L d) memory). Causal key tiles are taken in pairs (j, last - j) so chunks get equal work.
+ * key tile's dk and dv belong to one thread; dq goes to one accumulator per chunk of key tiles, summed at the end
+ * in chunk order (O(chunks L d) memory, about 4 chunks per thread). One per chunk rather than per thread, so that
+ * the sums do not depend on which thread ran which chunk: the same bits on every call, as training's
+ * determinism needs. Causal key tiles are taken in pairs (j, last - j) so chunks get equal work.
  */
 final class ExactBackward {
 
@@ -27,8 +27,8 @@ final class ExactBackward {
     private float[] offsets;
     private float[] paddedDk;
     private float[] paddedDv;
-    private final ArrayDeque<float[]> freeAccumulators = new ArrayDeque<>();
-    private final List<float[]> allAccumulators = new ArrayList<>();
+    /** dq accumulators by the first key tile of their chunk (null where no chunk starts), kept between calls. */
+    private float[][] chunkAccumulators;
 
     ExactBackward(ParallelRange parallel) {
         this.parallel = parallel;
@@ -41,8 +41,7 @@ final class ExactBackward {
         offsets = null;
         paddedDk = null;
         paddedDv = null;
-        freeAccumulators.clear();
-        allAccumulators.clear();
+        chunkAccumulators = null;
     }
 
     AttentionGradients run(SavedForward saved, float[] dOut) {
@@ -60,6 +59,7 @@ final class ExactBackward {
             offsets = new float[padded];
             paddedDk = new float[padded * d];
             paddedDv = new float[padded * dv];
+            chunkAccumulators = new float[tiles][];
         }
         float[] dq = new float[spec.queryElements()];
         float[] dk = new float[spec.queryElements()];
@@ -75,7 +75,7 @@ final class ExactBackward {
                 Arrays.fill(paddedDk, 0f);
                 Arrays.fill(paddedDv, 0f);
                 parallel.forEach(tiles, 1, (from, to) -> {
-                    float[] accumulator = borrowAccumulator(padded * d);
+                    float[] accumulator = accumulatorOfChunk(from, padded * d);
                     SoftmaxTile tile = new SoftmaxTile(TILE, TILE, 1, dv);
                     GradientTile step = new GradientTile(TILE, TILE, 1, d, dv);
                     int[] weightRow = new int[1];
@@ -85,7 +85,6 @@ final class ExactBackward {
                         keyTileGradients(spec, ExactForward.balancedOrder(n, tiles, spec.causal()), tiles, tile,
                                 step, weightRow, dkOffset, dvOffset, accumulator);
                     }
-                    giveBackAccumulator(accumulator);
                 });
                 writeHead(spec, index, dq, dk, dvOut);
             }
@@ -136,40 +135,38 @@ final class ExactBackward {
         }
     }
 
-    /** The valid rows of the head into the caller's layout; the dq accumulators are summed and cleared. */
+    /** The valid rows of the head into the caller's layout; the dq accumulators are summed in order and cleared. */
     private void writeHead(AttentionSpec spec, int index, float[] dq, float[] dk, float[] dvOut) {
         int d = spec.dim();
         int dv = spec.valueDim();
         float[] weights = head.weights(0);
         int length = spec.length();
+        float[][] accumulators = Arrays.stream(chunkAccumulators).filter(Objects::nonNull).toArray(float[][]::new);
         parallel.forEach(length, 256, (from, to) -> {
             for (int t = from; t < to; t++) {
                 if (weights[t] == 0f) {
                     continue;
                 }
                 int qRow = (index * length + t) * d;
-                for (float[] accumulator : allAccumulators) {
+                for (float[] accumulator : accumulators) {
                     TileKernels.addInto(dq, qRow, accumulator, t * d, d);
                 }
                 System.arraycopy(paddedDk, t * d, dk, qRow, d);
                 System.arraycopy(paddedDv, t * dv, dvOut, (index * length + t) * dv, dv);
             }
         });
-        for (float[] accumulator : allAccumulators) {
+        for (float[] accumulator : accumulators) {
             Arrays.fill(accumulator, 0f);
         }
     }
 
-    private synchronized float[] borrowAccumulator(int size) {
-        float[] accumulator = freeAccumulators.poll();
+    /** The chunk's own accumulator (each chunk starts at its own tile; chunks of one call run once each). */
+    private float[] accumulatorOfChunk(int firstTile, int size) {
+        float[] accumulator = chunkAccumulators[firstTile];
         if (accumulator == null) {
             accumulator = new float[size];
-            allAccumulators.add(accumulator);
+            chunkAccumulators[firstTile] = accumulator;
         }
         return accumulator;
-    }
-
-    private synchronized void giveBackAccumulator(float[] accumulator) {
-        freeAccumulators.push(accumulator);
     }
 }

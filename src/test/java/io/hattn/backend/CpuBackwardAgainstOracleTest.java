@@ -1,7 +1,10 @@
 package io.hattn.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.AttentionProblem;
+import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.GradientReference;
 import io.hattn.attention.ReferenceGradients;
 import io.hattn.cpu.CpuBackend;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CPU backend's backward against the gradient oracle on {@link RandomCases} (float32 against double), with
@@ -57,6 +61,34 @@ class CpuBackwardAgainstOracleTest {
             check(RandomCases.EXACT_GRADIENTS, cpu.device() + " " + c, oracle,
                     cpu.backward(cpu.exactForBackward(problem), dOut));
         }
+    }
+
+    /**
+     * Training's determinism needs the same gradients, bit for bit, from every call with the same threads, however
+     * the pool schedules the chunks: four threads on any machine, a long enough sequence for many chunks.
+     */
+    @ParameterizedTest(name = "causal {0}")
+    @ValueSource(booleans = {false, true})
+    void gradientsAreTheSameBitsOnEveryCall(boolean causal) {
+        AttentionSpec spec = AttentionSpec.of(2, 3, 1000, 64, 16, causal);
+        AttentionProblem problem = Tensors.randomProblem(spec, 1);
+        float[] dOut = Tensors.gaussian(problem.outputElements(), 4);
+        try (AttentionBackend fourThreads = new CpuBackend(4)) {
+            AttentionGradients exact = fourThreads.backward(fourThreads.exactForBackward(problem), dOut);
+            AttentionGradients hierarchical = fourThreads.backward(fourThreads.hierarchicalForBackward(problem), dOut);
+            for (int call = 1; call <= 4; call++) {
+                assertSameBits("exact, call " + call, exact,
+                        fourThreads.backward(fourThreads.exactForBackward(problem), dOut));
+                assertSameBits("hierarchical, call " + call, hierarchical,
+                        fourThreads.backward(fourThreads.hierarchicalForBackward(problem), dOut));
+            }
+        }
+    }
+
+    private static void assertSameBits(String what, AttentionGradients expected, AttentionGradients actual) {
+        assertArrayEquals(expected.dq(), actual.dq(), what + " dq");
+        assertArrayEquals(expected.dk(), actual.dk(), what + " dk");
+        assertArrayEquals(expected.dv(), actual.dv(), what + " dv");
     }
 
     static void check(Tolerance tolerance, String what, ReferenceGradients oracle, AttentionGradients gradients) {
