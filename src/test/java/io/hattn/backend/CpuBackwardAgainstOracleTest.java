@@ -15,8 +15,8 @@ import io.hattn.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CPU backend's backward against the gradient oracle on {@link RandomCases} (float32 against double), with
@@ -65,12 +65,13 @@ class CpuBackwardAgainstOracleTest {
 
     /**
      * Training's determinism needs the same gradients, bit for bit, from every call with the same threads, however
-     * the pool schedules the chunks: four threads on any machine, a long enough sequence for many chunks.
+     * the pool schedules the chunks: four threads on any machine, a long enough sequence for many chunks, and
+     * both ways of sharing the work (six heads: whole heads per thread; one head: its blocks in parallel).
      */
-    @ParameterizedTest(name = "causal {0}")
-    @ValueSource(booleans = {false, true})
-    void gradientsAreTheSameBitsOnEveryCall(boolean causal) {
-        AttentionSpec spec = AttentionSpec.of(2, 3, 1000, 64, 16, causal);
+    @ParameterizedTest(name = "causal {0}, {1} heads")
+    @CsvSource({"false, 6", "true, 6", "false, 1", "true, 1"})
+    void gradientsAreTheSameBitsOnEveryCall(boolean causal, int heads) {
+        AttentionSpec spec = AttentionSpec.of(heads == 1 ? 1 : 2, heads == 1 ? 1 : 3, 1000, 64, 16, causal);
         AttentionProblem problem = Tensors.randomProblem(spec, 1);
         float[] dOut = Tensors.gaussian(problem.outputElements(), 4);
         try (AttentionBackend fourThreads = new CpuBackend(4)) {
