@@ -36,6 +36,10 @@ final class EvalCommand implements Callable<Integer> {
             + "of its best validation accuracy) instead of its last checkpoint.")
     boolean best;
 
+    @Option(names = "--training-weights", description = "For a run trained with --ema: score the weights the "
+            + "optimizer trained instead of their average (the model the run reports).")
+    boolean trainingWeights;
+
     @Option(names = "--task", defaultValue = "listops", description = "Task of the run (default ${DEFAULT-VALUE}).")
     String task;
 
@@ -48,6 +52,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunFolder.requireUsable("--checkpoint", run, true);
+        if (best && trainingWeights) {
+            throw new BadInputException("--training-weights: " + Checkpoints.BEST_FILE + " holds the reported model "
+                    + "only; score the training weights of the last checkpoint, without --best");
+        }
         Checkpoints last = new Checkpoints(run, task, Map.of());
         Checkpoints checkpoints = best ? last.best() : last;
         if (!checkpoints.exists()) {
@@ -72,7 +80,11 @@ final class EvalCommand implements Callable<Integer> {
         try (AttentionBackend backend = backendOptions.open()) {
             TransformerClassifier model = new TransformerClassifier(config, backend, MatrixProducts.create(pool));
             try {
-                checkpoints.load(model, null);
+                if (trainingWeights) {
+                    checkpoints.loadTrainingWeights(model);
+                } else {
+                    checkpoints.load(model, null);
+                }
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--checkpoint: " + e.getMessage(), e);
             }

@@ -17,6 +17,7 @@ import io.hattn.train.Schedule;
 import io.hattn.train.Trainer;
 import io.hattn.train.TrainingOptions;
 import io.hattn.train.TrainingState;
+import io.hattn.train.WeightAverage;
 import io.hattn.data.BatchPosition;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -121,6 +122,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout (default ${DEFAULT-VALUE}).")
     float dropout;
 
+    @Option(names = "--ema", defaultValue = "0", paramLabel = "DECAY",
+            description = "Evaluate, keep and report an exponential moving average of the weights with this decay "
+                    + "per step, e.g. 0.999 (about the last 1,000 steps); 0: off (default ${DEFAULT-VALUE}).")
+    float ema;
+
     @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N",
             description = "Checkpoint every N steps and at the end (default ${DEFAULT-VALUE}).")
     long checkpointEvery;
@@ -162,6 +168,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig config = modelConfig();
         TrainingOptions options = trainingOptions();
+        if (!(ema >= 0 && ema < 1)) {
+            throw new BadInputException("--ema must be 0 (off) or a decay in (0, 1), e.g. 0.999, got " + ema);
+        }
         RunFolder.requireUsable(resume ? "--resume: --out" : "--out", out, resume);
         Checkpoints checkpoints = new Checkpoints(out, task, fixedSettings());
         if (resume && !checkpoints.exists()) {
@@ -187,9 +196,11 @@ final class TrainCommand implements Callable<Integer> {
             AdamW optimizer = AdamW.standard(model.parameters(), weightDecay);
             TrainingState start;
             MetricsLog metrics;
+            WeightAverage average;
             if (resume) {
+                average = weightAverage(model);
                 try {
-                    start = checkpoints.load(model, optimizer);
+                    start = checkpoints.load(model, optimizer, average);
                     checkpoints.best().recordedBest();
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException("--resume: " + e.getMessage(), e);
@@ -206,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 Files.createDirectories(out);
                 model.initialise();
+                average = weightAverage(model);
                 start = new TrainingState(0, BatchPosition.START, seed, 0);
                 metrics = MetricsLog.create(out);
             }
@@ -215,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
             // padded to a multiple of Nr only: the linear layers skip most padding, attention pads inside
             LengthBatcher batches = new LengthBatcher(train, batch, block, seed, LengthBatcher.DEFAULT_POOL_BATCHES,
                     LengthBatcher.Padding.BLOCK_MULTIPLE);
-            Trainer trainer = new Trainer(model, optimizer, options, batches, validation, checkpoints, metrics,
+            Trainer trainer = new Trainer(model, optimizer, average, options, batches, validation, checkpoints, metrics,
                     progress);
             // the hook waits until this run has reported, not only trained: the JVM halts once its hooks return
             CountDownLatch reported = new CountDownLatch(1);
@@ -329,6 +341,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The average of the model's current weights with --ema's decay, or none. */
+    private WeightAverage weightAverage(TransformerClassifier model) {
+        return ema == 0 ? WeightAverage.off() : WeightAverage.of(ema, model.parameters());
+    }
+
     /** What a resumed run must share with the run it continues, or it would not continue it exactly. */
     private Map<String, String> fixedSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -338,6 +355,10 @@ final class TrainCommand implements Callable<Integer> {
         settings.put("warmup", Long.toString(warmup));
         settings.put("weight_decay", Float.toString(weightDecay));
         settings.put("clip", Double.toString(clip));
+        if (ema != 0) {
+            // only when on, so that runs from before the option resume as they were
+            settings.put("ema", Float.toString(ema));
+        }
         settings.put("data", data == null ? "generated" : data.toAbsolutePath().normalize().toString());
         return settings;
     }

@@ -23,7 +23,10 @@ import java.util.Optional;
  * ({@code model.*}), the task, the training settings that must not change on resume ({@code train.*}), the
  * step, the data position and the seed. Beside it, {@code RUN_DIR/best.safetensors} ({@link #best()}) holds the
  * weights of the step with the best validation accuracy so far, with that accuracy: the model a run is reported
- * by (selected on the validation split, so the test split stays unseen).
+ * by (selected on the validation split, so the test split stays unseen). In a run with a {@link WeightAverage},
+ * the model tensors of both files are the averaged weights (what evaluation and Python users load), and the
+ * checkpoint also holds the trained weights themselves ({@code optimizer.training_weights}), which a resumed run
+ * continues from.
  */
 public final class Checkpoints {
     public static final String FILE = "checkpoint.safetensors";
@@ -31,6 +34,7 @@ public final class Checkpoints {
     static final String FORMAT = "hattn-classifier-checkpoint-1";
     private static final String FIRST_MOMENT = "optimizer.first_moment";
     private static final String SECOND_MOMENT = "optimizer.second_moment";
+    private static final String TRAINING_WEIGHTS = "optimizer.training_weights";
 
     private static final String VALIDATION_ACCURACY = "val_accuracy";
     private static final String VALIDATION_EXAMPLES = "val_examples";
@@ -72,17 +76,19 @@ public final class Checkpoints {
         return Files.exists(file());
     }
 
-    public void save(TransformerClassifier model, AdamW optimizer, TrainingState state) throws IOException {
-        write(model, optimizer, state, Map.of());
+    /** The checkpoint of a run; its model tensors are {@code average}'s weights when that is on. */
+    public void save(TransformerClassifier model, AdamW optimizer, WeightAverage average, TrainingState state)
+            throws IOException {
+        write(model, optimizer, average, state, Map.of());
     }
 
     /**
      * Writes the model of {@code state}'s step, which scored {@code validation}, as this run's best model
      * (atomically, like the checkpoint); call it on {@link #best()}.
      */
-    public void saveBest(TransformerClassifier model, TrainingState state, Evaluation.Result validation)
-            throws IOException {
-        write(model, null, state, Map.of(VALIDATION_ACCURACY, Double.toString(validation.accuracy()),
+    public void saveBest(TransformerClassifier model, WeightAverage average, TrainingState state,
+                         Evaluation.Result validation) throws IOException {
+        write(model, null, average, state, Map.of(VALIDATION_ACCURACY, Double.toString(validation.accuracy()),
                 VALIDATION_EXAMPLES, Integer.toString(validation.examples())));
     }
 
@@ -109,18 +115,22 @@ public final class Checkpoints {
         }
     }
 
-    private void write(TransformerClassifier model, AdamW optimizer, TrainingState state,
+    private void write(TransformerClassifier model, AdamW optimizer, WeightAverage average, TrainingState state,
                        Map<String, String> extraMetadata) throws IOException {
         Parameters parameters = model.parameters();
+        float[] modelWeights = average.enabled() ? average.values() : parameters.values();
         List<SafeTensor> tensors = new ArrayList<>();
         for (Parameters.View view : parameters.views()) {
             float[] values = new float[view.size()];
-            System.arraycopy(parameters.values(), view.offset(), values, 0, values.length);
+            System.arraycopy(modelWeights, view.offset(), values, 0, values.length);
             tensors.add(SafeTensor.f32(view.name(), values, longs(view.shape())));
         }
         if (optimizer != null) {
             tensors.add(SafeTensor.f32(FIRST_MOMENT, optimizer.firstMoment(), parameters.size()));
             tensors.add(SafeTensor.f32(SECOND_MOMENT, optimizer.secondMoment(), parameters.size()));
+            if (average.enabled()) {
+                tensors.add(SafeTensor.f32(TRAINING_WEIGHTS, parameters.values(), parameters.size()));
+            }
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
@@ -161,11 +171,37 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads the weights into {@code model} (and the moments into {@code optimizer} when given) and returns the
-     * state to resume from. Throws {@link IllegalArgumentException} naming what does not match: another task,
-     * another model shape, other training settings, or a tensor of the wrong shape; nothing is changed then.
+     * Loads the model's weights into {@code model} (the averaged ones of a run with a {@link WeightAverage}), and
+     * with an {@code optimizer} resumes a run without averaging: see {@link #load(TransformerClassifier, AdamW,
+     * WeightAverage)}.
      */
     public TrainingState load(TransformerClassifier model, AdamW optimizer) throws IOException {
+        return load(model, optimizer, WeightAverage.off());
+    }
+
+    /**
+     * Without an optimizer, loads the model's weights into {@code model}. With one, the state of a run to resume:
+     * the trained weights into {@code model}, the moments into {@code optimizer} and, when {@code average} is on,
+     * the averaged weights into it (a run must resume with averaging on exactly when it was trained with it).
+     * Returns the step, data position and seed. Throws {@link IllegalArgumentException} naming what does not
+     * match: another task, another model shape, other training settings, or a tensor of the wrong shape; nothing
+     * is changed then.
+     */
+    public TrainingState load(TransformerClassifier model, AdamW optimizer, WeightAverage average)
+            throws IOException {
+        return load(model, optimizer, average, false);
+    }
+
+    /**
+     * The weights the optimizer trained in a run with a {@link WeightAverage}, rather than their average, into
+     * {@code model} (to compare the two); a checkpoint of a run without averaging holds no others.
+     */
+    public void loadTrainingWeights(TransformerClassifier model) throws IOException {
+        load(model, null, WeightAverage.off(), true);
+    }
+
+    private TrainingState load(TransformerClassifier model, AdamW optimizer, WeightAverage average,
+                               boolean trainingWeights) throws IOException {
         SafeTensors contents = read();
         Map<String, String> metadata = contents.metadata();
         requireFormatAndTask(metadata);
@@ -178,16 +214,33 @@ public final class Checkpoints {
                         + "resumes from its " + FILE);
             }
         }
+        boolean averaged = contents.names().contains(TRAINING_WEIGHTS);
+        if (optimizer != null && averaged != average.enabled()) {
+            throw new IllegalArgumentException(file() + (averaged ? " is of a run trained with --ema: resume it "
+                    + "with the same --ema" : " is of a run trained without --ema: resume it without --ema"));
+        }
+        if (trainingWeights && !averaged) {
+            throw new IllegalArgumentException(file() + " holds no separate training weights (the run was "
+                    + "trained without --ema): its model tensors are the trained weights");
+        }
         Parameters parameters = model.parameters();
         Map<String, float[]> loaded = new LinkedHashMap<>();
         for (Parameters.View view : parameters.views()) {
             loaded.put(view.name(), tensor(contents, view.name(), view.shape()));
         }
+        // in a run with an average the model tensors are the average, and the trained weights are kept apart
+        boolean modelTensorsAreTheAverage = optimizer != null && averaged;
+        float[] trained = trainingWeights || modelTensorsAreTheAverage
+                ? tensor(contents, TRAINING_WEIGHTS, new int[] {parameters.size()}) : null;
         float[] first = optimizer == null ? null : tensor(contents, FIRST_MOMENT, new int[] {parameters.size()});
         float[] second = optimizer == null ? null : tensor(contents, SECOND_MOMENT, new int[] {parameters.size()});
         // everything checked: only now is anything overwritten
+        float[] modelTarget = modelTensorsAreTheAverage ? average.values() : parameters.values();
         for (Parameters.View view : parameters.views()) {
-            System.arraycopy(loaded.get(view.name()), 0, parameters.values(), view.offset(), view.size());
+            System.arraycopy(loaded.get(view.name()), 0, modelTarget, view.offset(), view.size());
+        }
+        if (trained != null) {
+            System.arraycopy(trained, 0, parameters.values(), 0, trained.length);
         }
         if (optimizer != null) {
             System.arraycopy(first, 0, optimizer.firstMoment(), 0, first.length);

@@ -18,7 +18,8 @@ import java.util.Locale;
  * checkpoint continues bit for bit (tested). With a time budget the first step that reaches it is the last one
  * (logged, evaluated and checkpointed like the last step): which step that is depends on the clock, what the
  * run computes up to it does not. A validation pass that beats every earlier one of the run (resumed runs
- * included) also writes the model as the run's best ({@link Checkpoints#best()}).
+ * included) also writes the model as the run's best ({@link Checkpoints#best()}). With a {@link WeightAverage}
+ * on, validation, the best model and the checkpoint's model tensors are the averaged weights.
  */
 public final class Trainer {
 
@@ -29,6 +30,7 @@ public final class Trainer {
 
     private final TransformerClassifier model;
     private final AdamW optimizer;
+    private final WeightAverage average;
     private final TrainingOptions options;
     private final LengthBatcher batches;
     private final List<Example> validation;
@@ -38,10 +40,12 @@ public final class Trainer {
     private StepListener listener = (step, loss) -> { };
     private volatile boolean stopRequested;
 
-    public Trainer(TransformerClassifier model, AdamW optimizer, TrainingOptions options, LengthBatcher batches,
-                   List<Example> validation, Checkpoints checkpoints, MetricsLog metrics, PrintStream progress) {
+    public Trainer(TransformerClassifier model, AdamW optimizer, WeightAverage average, TrainingOptions options,
+                   LengthBatcher batches, List<Example> validation, Checkpoints checkpoints, MetricsLog metrics,
+                   PrintStream progress) {
         this.model = model;
         this.optimizer = optimizer;
+        this.average = average;
         this.options = options;
         this.batches = batches;
         this.validation = validation.subList(0, Math.min(validation.size(), options.evaluationExamples()));
@@ -110,6 +114,7 @@ public final class Trainer {
                 learningRate = options.schedule().rate(options.learningRate(), step, options.warmup(),
                         options.steps());
                 optimizer.update(parameters, learningRate, step);
+                average.update(parameters, step);
                 listener.afterStep(step, value);
 
                 windowLoss += value * batch.size();
@@ -127,7 +132,9 @@ public final class Trainer {
                     long windowEnd = System.nanoTime();
                     double seconds = (windowEnd - windowStart) / 1e9;
                     elapsed += seconds;
-                    val = evaluate ? Evaluation.of(model, validation, batch.size()) : null;
+                    int evaluationBatch = batch.size();
+                    val = evaluate ? average.withAverage(parameters,
+                            () -> Evaluation.of(model, validation, evaluationBatch)) : null;
                     MetricsLog.Row row = new MetricsLog.Row(step, windowLoss / windowExamples,
                             windowCorrect / (double) windowExamples, val == null ? Double.NaN : val.loss(),
                             val == null ? Double.NaN : val.accuracy(), windowTokens / seconds,
@@ -148,10 +155,10 @@ public final class Trainer {
                 state = new TrainingState(step, batches.position(), start.seed(), elapsed);
                 if (val != null && val.accuracy() > bestAccuracy) {
                     bestAccuracy = val.accuracy();
-                    best.saveBest(model, state, val);
+                    best.saveBest(model, average, state, val);
                 }
                 if (checkpoint) {
-                    checkpoints.save(model, optimizer, state);
+                    checkpoints.save(model, optimizer, average, state);
                 }
                 if (last) {
                     break;

@@ -116,6 +116,25 @@ class TrainCliTest {
         assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
     }
 
+    /** A weight average: resumed only with the same decay, evaluated as the run's model or, asked, without it. */
+    @Test
+    void aWeightAverageIsResumedWithItsRunAndEvaluatedEitherWay() throws IOException {
+        assertEquals(0, run(train("--steps", "5", "--ema", "0.9")), err.toString());
+        Path run = dir.resolve("run");
+        assertBadInput("trained with --ema", train("--steps", "10", "--resume"));
+        assertBadInput("ema 0.9 in the checkpoint, 0.99 requested", train("--steps", "10", "--resume", "--ema",
+                "0.99"));
+        assertEquals(0, run(train("--steps", "10", "--resume", "--ema", "0.9")), err.toString());
+        String test = dir.resolve("data").resolve("basic_test.tsv").toString();
+        assertEquals(0, run("eval", "--checkpoint", run.toString(), "--data", test), err.toString());
+        assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
+        assertEquals(0, run("eval", "--checkpoint", run.toString(), "--training-weights", "--data", test),
+                err.toString());
+        assertTrue(out.toString().matches("accuracy: [01]\\.\\d{4}\\R"), out.toString());
+        assertBadInput("--training-weights: best.safetensors holds the reported model only", "eval",
+                "--checkpoint", run.toString(), "--best", "--training-weights", "--data", test);
+    }
+
     @Test
     void aTimeLimitEndsTheRunCheckpointedAndBudgetsItsResumes() throws IOException {
         // 1.2 s for a run of 100,000 steps: the step that reaches the budget is the last, evaluated and saved
@@ -182,6 +201,7 @@ class TrainCliTest {
         assertBadInput("--schedule", train("--steps", "5", "--schedule", "linear"));
         assertBadInput("--pooling must be first, mean or ends", train("--steps", "5", "--pooling", "last"));
         assertBadInput("--head-hidden must be >= 0", train("--steps", "5", "--head-hidden", "-1"));
+        assertBadInput("--ema must be 0 (off) or a decay in (0, 1)", train("--steps", "5", "--ema", "1"));
         assertBadInput("--resume: ", train("--steps", "5", "--resume"));
         assertBadInput("--data: cannot read", "train", "--steps", "5", "--data", dir.resolve("none").toString(),
                 "--out", dir.resolve("run").toString());

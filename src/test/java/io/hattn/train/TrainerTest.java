@@ -77,6 +77,8 @@ class TrainerTest {
         final AttentionBackend backend = new OracleAttention();
         /** Validation every this many steps; 0: at the last step only. */
         long evaluateEvery;
+        /** Off unless a test sets one ({@link #averaging}). */
+        WeightAverage average = WeightAverage.off();
 
         Run(Path folder) {
             model = new TransformerClassifier(config(3), backend, MatrixProducts.create(POOL));
@@ -89,12 +91,18 @@ class TrainerTest {
             LengthBatcher batches = new LengthBatcher(task(200, 1), 8, 4, 5);
             MetricsLog metrics = start.step() == 0 ? MetricsLog.create(folder) : MetricsLog.resume(folder,
                     start.step());
-            return new Trainer(model, optimizer, options(steps, evaluateEvery), batches, task(64, 2), checkpoints,
+            return new Trainer(model, optimizer, average, options(steps, evaluateEvery), batches, task(64, 2), checkpoints,
                     metrics, QUIET).onStep((step, loss) -> losses.add(loss));
         }
 
         TrainingState train(TrainingState start, long steps, Path folder) throws IOException {
             return trainer(start, steps, folder).run(start);
+        }
+
+        /** Turns on a weight average of decay 0.9 from the current weights. */
+        Run averaging() {
+            average = WeightAverage.of(0.9f, model.parameters());
+            return this;
         }
     }
 
@@ -197,6 +205,61 @@ class TrainerTest {
                 () -> c.checkpoints.best().load(c.model, c.optimizer)).getMessage().contains("no optimizer state"),
                 "weights only: not a checkpoint to resume from");
         assertTrue(a.checkpoints.recordedBest().isEmpty(), "the checkpoint itself records no best");
+    }
+
+    @Test
+    void aRunWithAWeightAverageResumesBitForBitAndReportsTheAverage() throws IOException {
+        Path whole = dir.resolve("whole");
+        Run a = fresh("whole").averaging();
+        a.evaluateEvery = 10;
+        a.train(START, 40, whole);
+
+        Path split = dir.resolve("split");
+        Run b = fresh("split").averaging();
+        b.evaluateEvery = 10;
+        b.train(START, 20, split);
+        Run c = new Run(split).averaging();
+        c.evaluateEvery = 10;
+        TrainingState resumed = c.checkpoints.load(c.model, c.optimizer, c.average);
+        assertEquals(20, resumed.step());
+        c.train(resumed, 40, split);
+
+        assertEquals(a.losses, joined(b.losses, c.losses), "evaluating the average leaves training as it was");
+        assertArrayEquals(a.model.parameters().values(), c.model.parameters().values(), "the same weights");
+        assertArrayEquals(a.average.values(), c.average.values(), "the same average, bit for bit");
+        assertTrue(!java.util.Arrays.equals(a.average.values(), a.model.parameters().values()),
+                "the average is not the weights");
+        assertEquals(MetricsLog.resume(whole, 40).rows().get(3).validationAccuracy(),
+                MetricsLog.resume(split, 40).rows().get(3).validationAccuracy());
+
+        // the checkpoint's model tensors are the average, which evaluation and the best file use
+        Run loaded = new Run(whole);
+        loaded.checkpoints.load(loaded.model, null);
+        assertArrayEquals(a.average.values(), loaded.model.parameters().values(), "the model is the average");
+        double averageAccuracy = Evaluation.of(loaded.model, task(64, 2), 8).accuracy();
+        assertEquals(MetricsLog.resume(whole, 40).rows().get(3).validationAccuracy(), averageAccuracy, 1e-12,
+                "validation scored the average");
+        loaded.checkpoints.loadTrainingWeights(loaded.model);
+        assertArrayEquals(a.model.parameters().values(), loaded.model.parameters().values(),
+                "and the trained weights are kept apart");
+        Checkpoints.Best best = a.checkpoints.best().recordedBest().orElseThrow();
+        loaded.checkpoints.best().load(loaded.model, null);
+        assertEquals(best.validationAccuracy(), Evaluation.of(loaded.model, task(64, 2), 8).accuracy(), 1e-12,
+                "the best file holds the average of its step");
+
+        Run plain = new Run(whole);
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> plain.checkpoints.load(plain.model, plain.optimizer)).getMessage()
+                .contains("trained with --ema"), "an averaged run cannot resume without its average");
+        Path noAverage = dir.resolve("plain");
+        Run d = fresh("plain");
+        d.train(START, 10, noAverage);
+        Run e = new Run(noAverage).averaging();
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> e.checkpoints.load(e.model, e.optimizer, e.average)).getMessage()
+                .contains("trained without --ema"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> e.checkpoints.loadTrainingWeights(e.model)).getMessage().contains("no separate training"));
     }
 
     @Test
