@@ -129,10 +129,9 @@ final class GradientTile {
         for (int s = 0; s < segments; s++) {
             int base = BlockScores.biasBase(0, width, sides[s]);
             for (int r = 0; r < rows; r++) {
-                int row = r * productStride + s * width;
-                for (int c = 0; c < width; c++) {
-                    bias[base - r + c] += products[row + c];
-                }
+                // row r's columns are consecutive bias entries: one vector add, each entry's sum in the same
+                // order (segments, then rows) as element by element
+                TileKernels.addInto(bias, base - r, products, r * productStride + s * width, width);
             }
         }
     }

@@ -356,6 +356,13 @@ final class TileKernels {
                 values6x4(p, pStride, r, valueOffset, segments, width, v, dv, y);
             }
         }
+        if (Simd.WIDE_TILES && vectors == 1) {
+            // one vector per row (heads of 16 on AVX-512, the training models' width): 8 rows keep 8 FMAs in
+            // flight, where 4 chains of latency 4 leave half of two FMA ports idle
+            for (; r + 8 <= rows; r += 8) {
+                values8x1(p, pStride, r, valueOffset, segments, width, v, dv, y);
+            }
+        }
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
@@ -630,6 +637,43 @@ final class TileKernels {
         }
     }
 
+    /** {@link #values4x1} for 8 rows, the whole of a one-vector dv: each row's sum in the same order. */
+    private static void values8x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
+                                  float[] v, int dv, float[] y) {
+        int y0 = r * dv;
+        for (int g = 0; g < segments; g++) {
+            FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
+            FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
+            FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
+            FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
+            FloatVector a4 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 4 * dv);
+            FloatVector a5 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv);
+            FloatVector a6 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 6 * dv);
+            FloatVector a7 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 7 * dv);
+            int p0 = r * pStride + g * width;
+            int v0 = valueOffset[g];
+            for (int c = 0; c < width; c++) {
+                FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, v0 + c * dv);
+                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
+                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
+                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
+                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
+                a4 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 4 * pStride + c]).fma(value, a4);
+                a5 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 5 * pStride + c]).fma(value, a5);
+                a6 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 6 * pStride + c]).fma(value, a6);
+                a7 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 7 * pStride + c]).fma(value, a7);
+            }
+            a0.intoArray(y, y0);
+            a1.intoArray(y, y0 + dv);
+            a2.intoArray(y, y0 + 2 * dv);
+            a3.intoArray(y, y0 + 3 * dv);
+            a4.intoArray(y, y0 + 4 * dv);
+            a5.intoArray(y, y0 + 5 * dv);
+            a6.intoArray(y, y0 + 6 * dv);
+            a7.intoArray(y, y0 + 7 * dv);
+        }
+    }
+
     private static void values1x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
                                   float[] v, int dv, int x0, float[] y) {
         for (int g = 0; g < segments; g++) {
@@ -878,7 +922,11 @@ final class TileKernels {
         }
     }
 
-    /** {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]} for r < rows, c < columns. */
+    /**
+     * {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]} for r < rows, c < columns. Element by
+     * element: a form with one vector gather per column of 16 rows was tried (6 December), and in the whole
+     * suite's JIT state exact attention's LinearMemoryTest saw its gathers allocate (about 800 bytes each).
+     */
     static void transpose(float[] src, int sOff, int sStride, int rows, int columns, float[] dst, int dOff,
                           int dStride) {
         for (int r = 0; r < rows; r++) {

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step of the ListOps classifier (forward, cross-entropy, backward, clipping, AdamW) on a full batch
  * of fixed length, hierarchical against exact attention: the shape the PyTorch peers of bench/peers train (4
- * layers, width 128, 4 heads, MLP 256, L = 2048, batch 4, dropout 0.1). tokens/s = batch x length / time.
+ * layers, width 128, 4 heads, MLP 256, L = 2048, batch 4, dropout 0.1; {@code -p width=64 -p mlp=128 -p batch=16}
+ * is the model of the ListOps runs). tokens/s = batch x length / time.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -49,6 +50,13 @@ public class TrainStepBenchmark {
     @Param({"4"})
     public int batch;
 
+    /** Model width (4 heads: head width width / 4); 64 with mlp 128 is the ListOps runs' model. */
+    @Param({"128"})
+    public int width;
+
+    @Param({"256"})
+    public int mlp;
+
     private ForkJoinPool pool;
     private AttentionBackend backend;
     private TransformerClassifier model;
@@ -64,7 +72,7 @@ public class TrainStepBenchmark {
         backend = Backends.open("cpu", null);
         MultiHeadAttention.Kind kind = attention.equals("exact") ? MultiHeadAttention.Kind.EXACT
                 : MultiHeadAttention.Kind.HIERARCHICAL;
-        ModelConfig config = new ModelConfig(16, 10, length, 128, 4, 256, 4, 16, kind, false, true, false,
+        ModelConfig config = new ModelConfig(16, 10, length, width, 4, mlp, 4, 16, kind, false, true, false,
                 Pooling.MEAN, 0.1f, 1);
         MatrixProducts products = MatrixProducts.create(pool);
         model = new TransformerClassifier(config, backend, products);
