@@ -34,6 +34,8 @@ final class SoftmaxTile {
      */
     private final float[] outputCheck = new float[Simd.LANES];
     final float[] numerators;
+    /** Per row, the factor that rescales its state to its new maximum: one vector exponential per tile. */
+    private final float[] rescaleFactors;
     /** The key segments of the current tile: score columns [g * segmentWidth, (g + 1) * segmentWidth). */
     final int segmentWidth;
     final int[] segmentKeyBase;
@@ -57,6 +59,7 @@ final class SoftmaxTile {
         this.denominators = new float[rows];
         this.partialDenominators = new float[rows * Simd.LANES];
         this.numerators = new float[rows * valueDim];
+        this.rescaleFactors = new float[rows];
     }
 
     /** Every row starts with nothing: m = -inf, D = 0, Y = 0. */
@@ -73,14 +76,15 @@ final class SoftmaxTile {
      */
     void rescaleAndExponentiate(int usedRows, int columns) {
         for (int r = 0; r < usedRows; r++) {
-            float next = Math.max(maxima[r], TileKernels.max(scores, r * scoreStride, columns));
-            float factor = rescaleFactor(maxima[r], next);
+            raiseMaximum(r, columns, maxima[r]);
+            // row by row here: the exact path's 64 factors per 64 x 128 tile of scores cost little
+            float factor = rowFactor(rescaleFactors[r]);
             if (factor != 1f) {
                 denominators[r] *= factor;
                 TileKernels.scale(partialDenominators, r * Simd.LANES, Simd.LANES, factor);
                 TileKernels.scale(numerators, r * valueDim, valueDim, factor);
             }
-            finishRow(r, columns, next);
+            finishRow(r, columns);
         }
     }
 
@@ -92,34 +96,44 @@ final class SoftmaxTile {
     void rescaleAndExponentiateFrom(int usedRows, int columns, float[] parentMaxima, float[] parentDenominators,
                                     float[] parentNumerators, int firstChild) {
         for (int r = 0; r < usedRows; r++) {
+            raiseMaximum(r, columns, parentMaxima[(firstChild + r) >> 1]);
+        }
+        if (Simd.WIDE_TILES) {
+            // JDK 17's JIT boxed the vectors of this call (LinearMemoryTest: 1,700 bytes per token), so only with
+            // wide tiles; elsewhere row by row below, with the same bits
+            VectorMath.exp(rescaleFactors, 0, usedRows, 0f);
+        }
+        for (int r = 0; r < usedRows; r++) {
             int parent = (firstChild + r) >> 1;
-            float previous = parentMaxima[parent];
-            float next = Math.max(previous, TileKernels.max(scores, r * scoreStride, columns));
-            float factor = rescaleFactor(previous, next);
+            float factor = Simd.WIDE_TILES ? rescaleFactors[r] : rowFactor(rescaleFactors[r]);
             denominators[r] = parentDenominators[parent] * factor;
             Arrays.fill(partialDenominators, r * Simd.LANES, (r + 1) * Simd.LANES, 0f);
             TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim, factor);
-            finishRow(r, columns, next);
+            finishRow(r, columns);
         }
     }
 
     /**
-     * exp(previous - next), and 0 for a row that had nothing (previous = -inf), never NaN. VectorMath's float
-     * exponential, not Math.exp: the hierarchical path rescales every row of every block as it continues its
-     * parent's state, and the libm call cost about 5% of the forward.
+     * Row r's maximum from {@code previous} and its scores, and the exponent of its rescale factor
+     * exp(previous - next): previous - next, whose exponential is exactly 1 when they are equal (the polynomial
+     * at 0) and exactly 0 when previous is -inf; -inf (so 0, never NaN) for a row that has nothing yet (next =
+     * -inf). The factors of a tile's rows then take one vector exponential: a scalar exponential per row and
+     * block cost 3% of the hierarchical forward.
      */
-    private static float rescaleFactor(float previous, float next) {
-        if (previous == next) {
-            return next == Float.NEGATIVE_INFINITY ? 0f : 1f;
-        }
-        if (previous == Float.NEGATIVE_INFINITY) {
-            return 0f;
-        }
-        return VectorMath.scalarExp(previous - next);
+    private void raiseMaximum(int r, int columns, float previous) {
+        float next = Math.max(previous, TileKernels.max(scores, r * scoreStride, columns));
+        maxima[r] = next;
+        rescaleFactors[r] = next == Float.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : previous - next;
     }
 
-    private void finishRow(int r, int columns, float next) {
-        maxima[r] = next;
+    /** One row's rescale factor from {@link #raiseMaximum}'s exponent, without the exponential when it is 1. */
+    private static float rowFactor(float exponent) {
+        return exponent == 0f ? 1f : VectorMath.scalarExp(exponent);
+    }
+
+    /** Row r's scores into weights exp(s - m) with its new maximum m, already in {@link #maxima}. */
+    private void finishRow(int r, int columns) {
+        float next = maxima[r];
         int off = r * scoreStride;
         if (next == Float.NEGATIVE_INFINITY) {
             Arrays.fill(scores, off, off + columns, 0f);
