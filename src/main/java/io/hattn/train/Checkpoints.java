@@ -235,9 +235,11 @@ public final class Checkpoints {
         float[] first = optimizer == null ? null : tensor(contents, FIRST_MOMENT, new int[] {parameters.size()});
         float[] second = optimizer == null ? null : tensor(contents, SECOND_MOMENT, new int[] {parameters.size()});
         // everything checked: only now is anything overwritten
-        float[] modelTarget = modelTensorsAreTheAverage ? average.values() : parameters.values();
-        for (Parameters.View view : parameters.views()) {
-            System.arraycopy(loaded.get(view.name()), 0, modelTarget, view.offset(), view.size());
+        if (!trainingWeights) {
+            float[] modelTarget = modelTensorsAreTheAverage ? average.values() : parameters.values();
+            for (Parameters.View view : parameters.views()) {
+                System.arraycopy(loaded.get(view.name()), 0, modelTarget, view.offset(), view.size());
+            }
         }
         if (trained != null) {
             System.arraycopy(trained, 0, parameters.values(), 0, trained.length);

@@ -132,9 +132,8 @@ public final class Trainer {
                     long windowEnd = System.nanoTime();
                     double seconds = (windowEnd - windowStart) / 1e9;
                     elapsed += seconds;
-                    int evaluationBatch = batch.size();
                     val = evaluate ? average.withAverage(parameters,
-                            () -> Evaluation.of(model, validation, evaluationBatch)) : null;
+                            () -> Evaluation.of(model, validation, batch.size())) : null;
                     MetricsLog.Row row = new MetricsLog.Row(step, windowLoss / windowExamples,
                             windowCorrect / (double) windowExamples, val == null ? Double.NaN : val.loss(),
                             val == null ? Double.NaN : val.accuracy(), windowTokens / seconds,

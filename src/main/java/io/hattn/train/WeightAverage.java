@@ -42,10 +42,6 @@ public final class WeightAverage {
         return values != null;
     }
 
-    public float decay() {
-        return decay;
-    }
-
     /** The averaged weights, in the layout of the parameter buffer: written and read in place by checkpoints. */
     public float[] values() {
         if (values == null) {

@@ -91,8 +91,8 @@ class TrainerTest {
             LengthBatcher batches = new LengthBatcher(task(200, 1), 8, 4, 5);
             MetricsLog metrics = start.step() == 0 ? MetricsLog.create(folder) : MetricsLog.resume(folder,
                     start.step());
-            return new Trainer(model, optimizer, average, options(steps, evaluateEvery), batches, task(64, 2), checkpoints,
-                    metrics, QUIET).onStep((step, loss) -> losses.add(loss));
+            return new Trainer(model, optimizer, average, options(steps, evaluateEvery), batches, task(64, 2),
+                    checkpoints, metrics, QUIET).onStep((step, loss) -> losses.add(loss));
         }
 
         TrainingState train(TrainingState start, long steps, Path folder) throws IOException {
