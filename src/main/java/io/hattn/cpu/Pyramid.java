@@ -269,15 +269,22 @@ final class Pyramid {
             // ring's row needs two divisions (measured: they cost more than the copies)
             int firstRow = finest.row(0, b * block);
             int keyBase = keyBlockBase(0, b);
+            boolean wholeBlockValid = allValid(problem, batch, b * block);
+            if (wholeBlockValid) {
+                TileKernels.transpose(k, (inputHead * length + b * block) * dim, dim, block, dim,
+                        finest.keysTransposed, keyBase, block);
+            }
             for (int c = 0; c < block; c++) {
                 int t = b * block + c;
                 boolean valid = t < length && problem.isValid(batch, t);
                 int row = firstRow + c;
                 finest.weights[row] = valid ? 1f : 0f;
                 int qkIn = (inputHead * length + t) * dim;
-                int keyColumn = keyBase + c;
-                for (int x = 0; x < dim; x++) {
-                    finest.keysTransposed[keyColumn + x * block] = valid ? k[qkIn + x] : 0f;
+                if (!wholeBlockValid) {
+                    int keyColumn = keyBase + c;
+                    for (int x = 0; x < dim; x++) {
+                        finest.keysTransposed[keyColumn + x * block] = valid ? k[qkIn + x] : 0f;
+                    }
                 }
                 if (copy && valid) {
                     System.arraycopy(problem.q(), qkIn, finest.queries, row * dim, dim);
@@ -289,6 +296,19 @@ final class Pyramid {
                 }
             }
         }
+    }
+
+    /** Whether the block of tokens from {@code firstToken} lies within the sequence and every token is valid. */
+    private boolean allValid(AttentionProblem problem, int batch, int firstToken) {
+        if (firstToken + block > problem.spec().length()) {
+            return false;
+        }
+        for (int t = firstToken; t < firstToken + block; t++) {
+            if (!problem.isValid(batch, t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -923,18 +923,204 @@ final class TileKernels {
     }
 
     /**
-     * {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]} for r < rows, c < columns. Element by
-     * element: a form with one vector gather per column of 16 rows was tried (6 December), and in the whole
-     * suite's JIT state exact attention's LinearMemoryTest saw its gathers allocate (about 800 bytes each).
+     * {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]} for r < rows, c < columns. With 16 lanes
+     * (AVX-512) and wide tiles, 16 x 16 blocks go through registers ({@link #transpose16}); the rest element by
+     * element. A form with one vector gather per column of 16 rows was tried (6 December) and taken back: in the
+     * whole suite's JIT state exact attention's LinearMemoryTest saw its gathers allocate (about 800 bytes each).
      */
     static void transpose(float[] src, int sOff, int sStride, int rows, int columns, float[] dst, int dOff,
                           int dStride) {
-        for (int r = 0; r < rows; r++) {
+        int r0 = 0;
+        if (BLOCK_TRANSPOSE) {
+            for (; r0 + 16 <= rows; r0 += 16) {
+                int c0 = 0;
+                for (; c0 + 16 <= columns; c0 += 16) {
+                    transpose16(src, sOff + r0 * sStride + c0, sStride, dst, dOff + c0 * dStride + r0, dStride);
+                }
+                scalarTranspose(src, sOff, sStride, r0, r0 + 16, c0, columns, dst, dOff, dStride);
+            }
+        }
+        scalarTranspose(src, sOff, sStride, r0, rows, 0, columns, dst, dOff, dStride);
+    }
+
+    /** Whether {@link #transpose} takes 16 x 16 blocks in registers: 16 lanes and the wide tiles' JIT. */
+    static final boolean BLOCK_TRANSPOSE = Simd.ENABLED && Simd.WIDE_TILES && Simd.LANES == 16;
+
+    private static void scalarTranspose(float[] src, int sOff, int sStride, int fromRow, int toRow, int fromColumn,
+                                        int toColumn, float[] dst, int dOff, int dStride) {
+        for (int r = fromRow; r < toRow; r++) {
             int in = sOff + r * sStride;
-            for (int c = 0; c < columns; c++) {
+            for (int c = fromColumn; c < toColumn; c++) {
                 dst[dOff + c * dStride + r] = src[in + c];
             }
         }
+    }
+
+    private static final VectorShuffle<Float> LANES_UP_8 = rotation(-8);
+    private static final VectorShuffle<Float> LANES_UP_4 = rotation(-4);
+    private static final VectorShuffle<Float> LANES_UP_2 = rotation(-2);
+    private static final VectorShuffle<Float> LANES_UP_1 = rotation(-1);
+    private static final VectorShuffle<Float> LANES_DOWN_8 = rotation(8);
+    private static final VectorShuffle<Float> LANES_DOWN_4 = rotation(4);
+    private static final VectorShuffle<Float> LANES_DOWN_2 = rotation(2);
+    private static final VectorShuffle<Float> LANES_DOWN_1 = rotation(1);
+    private static final VectorMask<Float> LANES_WITH_8 = lanesWithBit(8);
+    private static final VectorMask<Float> LANES_WITH_4 = lanesWithBit(4);
+    private static final VectorMask<Float> LANES_WITH_2 = lanesWithBit(2);
+    private static final VectorMask<Float> LANES_WITH_1 = lanesWithBit(1);
+
+    /** Lane i takes lane i + by (mod the lanes). */
+    private static VectorShuffle<Float> rotation(int by) {
+        return VectorShuffle.fromOp(Simd.SPECIES, i -> Math.floorMod(i + by, Simd.LANES));
+    }
+
+    /** The lanes whose index has bit {@code bit} set. */
+    private static VectorMask<Float> lanesWithBit(int bit) {
+        long lanes = 0;
+        for (int i = 0; i < Simd.LANES; i++) {
+            if ((i & bit) != 0) {
+                lanes |= 1L << i;
+            }
+        }
+        return VectorMask.fromLong(Simd.SPECIES, lanes);
+    }
+
+    /**
+     * One 16 x 16 block: {@code dst[dOff + c * dStride + r] = src[sOff + r * sStride + c]}, in registers. Each of
+     * four stages swaps one bit of the row index with the same bit of the column index (s = 8, 4, 2, 1): rows r
+     * and r + s (r without bit s) exchange their lanes with and without bit s, by a rotation of s lanes and a
+     * blend. Written out: an array of vectors, or a helper taking vectors, would box them.
+     */
+    private static void transpose16(float[] src, int sOff, int sStride, float[] dst, int dOff, int dStride) {
+        FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, src, sOff);
+        FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 1 * sStride);
+        FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 2 * sStride);
+        FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 3 * sStride);
+        FloatVector a4 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 4 * sStride);
+        FloatVector a5 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 5 * sStride);
+        FloatVector a6 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 6 * sStride);
+        FloatVector a7 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 7 * sStride);
+        FloatVector a8 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 8 * sStride);
+        FloatVector a9 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 9 * sStride);
+        FloatVector a10 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 10 * sStride);
+        FloatVector a11 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 11 * sStride);
+        FloatVector a12 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 12 * sStride);
+        FloatVector a13 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 13 * sStride);
+        FloatVector a14 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 14 * sStride);
+        FloatVector a15 = FloatVector.fromArray(Simd.SPECIES, src, sOff + 15 * sStride);
+        FloatVector t;
+        t = a0.blend(a8.rearrange(LANES_UP_8), LANES_WITH_8);
+        a8 = a0.rearrange(LANES_DOWN_8).blend(a8, LANES_WITH_8);
+        a0 = t;
+        t = a1.blend(a9.rearrange(LANES_UP_8), LANES_WITH_8);
+        a9 = a1.rearrange(LANES_DOWN_8).blend(a9, LANES_WITH_8);
+        a1 = t;
+        t = a2.blend(a10.rearrange(LANES_UP_8), LANES_WITH_8);
+        a10 = a2.rearrange(LANES_DOWN_8).blend(a10, LANES_WITH_8);
+        a2 = t;
+        t = a3.blend(a11.rearrange(LANES_UP_8), LANES_WITH_8);
+        a11 = a3.rearrange(LANES_DOWN_8).blend(a11, LANES_WITH_8);
+        a3 = t;
+        t = a4.blend(a12.rearrange(LANES_UP_8), LANES_WITH_8);
+        a12 = a4.rearrange(LANES_DOWN_8).blend(a12, LANES_WITH_8);
+        a4 = t;
+        t = a5.blend(a13.rearrange(LANES_UP_8), LANES_WITH_8);
+        a13 = a5.rearrange(LANES_DOWN_8).blend(a13, LANES_WITH_8);
+        a5 = t;
+        t = a6.blend(a14.rearrange(LANES_UP_8), LANES_WITH_8);
+        a14 = a6.rearrange(LANES_DOWN_8).blend(a14, LANES_WITH_8);
+        a6 = t;
+        t = a7.blend(a15.rearrange(LANES_UP_8), LANES_WITH_8);
+        a15 = a7.rearrange(LANES_DOWN_8).blend(a15, LANES_WITH_8);
+        a7 = t;
+        t = a0.blend(a4.rearrange(LANES_UP_4), LANES_WITH_4);
+        a4 = a0.rearrange(LANES_DOWN_4).blend(a4, LANES_WITH_4);
+        a0 = t;
+        t = a1.blend(a5.rearrange(LANES_UP_4), LANES_WITH_4);
+        a5 = a1.rearrange(LANES_DOWN_4).blend(a5, LANES_WITH_4);
+        a1 = t;
+        t = a2.blend(a6.rearrange(LANES_UP_4), LANES_WITH_4);
+        a6 = a2.rearrange(LANES_DOWN_4).blend(a6, LANES_WITH_4);
+        a2 = t;
+        t = a3.blend(a7.rearrange(LANES_UP_4), LANES_WITH_4);
+        a7 = a3.rearrange(LANES_DOWN_4).blend(a7, LANES_WITH_4);
+        a3 = t;
+        t = a8.blend(a12.rearrange(LANES_UP_4), LANES_WITH_4);
+        a12 = a8.rearrange(LANES_DOWN_4).blend(a12, LANES_WITH_4);
+        a8 = t;
+        t = a9.blend(a13.rearrange(LANES_UP_4), LANES_WITH_4);
+        a13 = a9.rearrange(LANES_DOWN_4).blend(a13, LANES_WITH_4);
+        a9 = t;
+        t = a10.blend(a14.rearrange(LANES_UP_4), LANES_WITH_4);
+        a14 = a10.rearrange(LANES_DOWN_4).blend(a14, LANES_WITH_4);
+        a10 = t;
+        t = a11.blend(a15.rearrange(LANES_UP_4), LANES_WITH_4);
+        a15 = a11.rearrange(LANES_DOWN_4).blend(a15, LANES_WITH_4);
+        a11 = t;
+        t = a0.blend(a2.rearrange(LANES_UP_2), LANES_WITH_2);
+        a2 = a0.rearrange(LANES_DOWN_2).blend(a2, LANES_WITH_2);
+        a0 = t;
+        t = a1.blend(a3.rearrange(LANES_UP_2), LANES_WITH_2);
+        a3 = a1.rearrange(LANES_DOWN_2).blend(a3, LANES_WITH_2);
+        a1 = t;
+        t = a4.blend(a6.rearrange(LANES_UP_2), LANES_WITH_2);
+        a6 = a4.rearrange(LANES_DOWN_2).blend(a6, LANES_WITH_2);
+        a4 = t;
+        t = a5.blend(a7.rearrange(LANES_UP_2), LANES_WITH_2);
+        a7 = a5.rearrange(LANES_DOWN_2).blend(a7, LANES_WITH_2);
+        a5 = t;
+        t = a8.blend(a10.rearrange(LANES_UP_2), LANES_WITH_2);
+        a10 = a8.rearrange(LANES_DOWN_2).blend(a10, LANES_WITH_2);
+        a8 = t;
+        t = a9.blend(a11.rearrange(LANES_UP_2), LANES_WITH_2);
+        a11 = a9.rearrange(LANES_DOWN_2).blend(a11, LANES_WITH_2);
+        a9 = t;
+        t = a12.blend(a14.rearrange(LANES_UP_2), LANES_WITH_2);
+        a14 = a12.rearrange(LANES_DOWN_2).blend(a14, LANES_WITH_2);
+        a12 = t;
+        t = a13.blend(a15.rearrange(LANES_UP_2), LANES_WITH_2);
+        a15 = a13.rearrange(LANES_DOWN_2).blend(a15, LANES_WITH_2);
+        a13 = t;
+        t = a0.blend(a1.rearrange(LANES_UP_1), LANES_WITH_1);
+        a1 = a0.rearrange(LANES_DOWN_1).blend(a1, LANES_WITH_1);
+        a0 = t;
+        t = a2.blend(a3.rearrange(LANES_UP_1), LANES_WITH_1);
+        a3 = a2.rearrange(LANES_DOWN_1).blend(a3, LANES_WITH_1);
+        a2 = t;
+        t = a4.blend(a5.rearrange(LANES_UP_1), LANES_WITH_1);
+        a5 = a4.rearrange(LANES_DOWN_1).blend(a5, LANES_WITH_1);
+        a4 = t;
+        t = a6.blend(a7.rearrange(LANES_UP_1), LANES_WITH_1);
+        a7 = a6.rearrange(LANES_DOWN_1).blend(a7, LANES_WITH_1);
+        a6 = t;
+        t = a8.blend(a9.rearrange(LANES_UP_1), LANES_WITH_1);
+        a9 = a8.rearrange(LANES_DOWN_1).blend(a9, LANES_WITH_1);
+        a8 = t;
+        t = a10.blend(a11.rearrange(LANES_UP_1), LANES_WITH_1);
+        a11 = a10.rearrange(LANES_DOWN_1).blend(a11, LANES_WITH_1);
+        a10 = t;
+        t = a12.blend(a13.rearrange(LANES_UP_1), LANES_WITH_1);
+        a13 = a12.rearrange(LANES_DOWN_1).blend(a13, LANES_WITH_1);
+        a12 = t;
+        t = a14.blend(a15.rearrange(LANES_UP_1), LANES_WITH_1);
+        a15 = a14.rearrange(LANES_DOWN_1).blend(a15, LANES_WITH_1);
+        a14 = t;
+        a0.intoArray(dst, dOff);
+        a1.intoArray(dst, dOff + 1 * dStride);
+        a2.intoArray(dst, dOff + 2 * dStride);
+        a3.intoArray(dst, dOff + 3 * dStride);
+        a4.intoArray(dst, dOff + 4 * dStride);
+        a5.intoArray(dst, dOff + 5 * dStride);
+        a6.intoArray(dst, dOff + 6 * dStride);
+        a7.intoArray(dst, dOff + 7 * dStride);
+        a8.intoArray(dst, dOff + 8 * dStride);
+        a9.intoArray(dst, dOff + 9 * dStride);
+        a10.intoArray(dst, dOff + 10 * dStride);
+        a11.intoArray(dst, dOff + 11 * dStride);
+        a12.intoArray(dst, dOff + 12 * dStride);
+        a13.intoArray(dst, dOff + 13 * dStride);
+        a14.intoArray(dst, dOff + 14 * dStride);
+        a15.intoArray(dst, dOff + 15 * dStride);
     }
 
     /**
