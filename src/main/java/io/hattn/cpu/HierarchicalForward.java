@@ -16,8 +16,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class HierarchicalForward {
 
-    /** Default strip: about 1024 fine tokens, whose softmax states (~0.5 MiB at dv = 64) stay in L2. */
-    static final int DEFAULT_STRIP_TOKENS = 1024;
+    /**
+     * Default strip: 256 fine tokens, so that the ring of three strips (0.6 MiB of queries, keys and values at
+     * d = dv = 64) and the strip's softmax states stay in L2 on every machine seen (1-2 MiB per core). On the 2-core
+     * Xeon (2 MiB L2) the forward ran 5-10% faster than with 1024 at 4K-256K, both modes, both sizes in one JVM with
+     * calls alternated (128 was no better; docs/performance.md). The same bits whatever the strip.
+     */
+    static final int DEFAULT_STRIP_TOKENS = 256;
 
     private final ParallelRange parallel;
     private final int stripTokens;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The strip path of the hierarchical forward (finer levels strip by strip) only starts above ~1024 tokens by
+ * The strip path of the hierarchical forward (finer levels strip by strip) only starts above ~256 tokens by
  * default; with strips of a few blocks the randomized oracle cases run through it, in both thread layouts
  * (one thread: heads in turn, strips in parallel; many: whole heads per thread).
  */
