@@ -23,10 +23,13 @@ public final class CpuBackend implements AttentionBackend {
     private final ExactBackward exactBackward;
 
     public CpuBackend(int threads) {
-        this(threads, HierarchicalForward.DEFAULT_STRIP_TOKENS);
+        this(threads, HierarchicalForward.STRIP_FROM_WIDTHS);
     }
 
-    /** With a chosen strip length (fine tokens per strip of the finer levels), for tests of the strip path. */
+    /**
+     * With a chosen strip length (fine tokens per strip of the finer levels), for tests of the strip path and
+     * measurements; {@link HierarchicalForward#STRIP_FROM_WIDTHS} chooses it from the heads' widths.
+     */
     CpuBackend(int threads, int stripTokens) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);

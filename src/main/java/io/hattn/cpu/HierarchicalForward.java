@@ -17,14 +17,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class HierarchicalForward {
 
     /**
-     * Default strip: 256 fine tokens, so that the ring of three strips (0.6 MiB of queries, keys and values at
-     * d = dv = 64) and the strip's softmax states stay in L2 on every machine seen (1-2 MiB per core). On the 2-core
-     * Xeon (2 MiB L2) the forward ran 5-10% faster than with 1024 at 4K-256K, both modes, both sizes in one JVM with
-     * calls alternated (128 was no better; docs/performance.md). The same bits whatever the strip.
+     * The size the ring of three strips (their queries, keys and values) is kept within, so that it and the strip's
+     * softmax states stay in L2 on every machine seen (1-2 MiB per core): strips of 256 tokens at d = dv = 64, 512
+     * at 32, 1024 at 16. The same bits whatever the strip.
      */
-    static final int DEFAULT_STRIP_TOKENS = 256;
+    static final int RING_BYTES = 768 * 1024;
+    /**
+     * By default strips are used from this many strips' worth of tokens up; shorter sequences run every level
+     * whole. Measured on the 2-core Xeon (2 MiB L2), strip sizes in one JVM with calls alternated
+     * (docs/performance.md): at d = 64, strips of 256 ran 5-10% faster than strips of 1024 at 4K-256K and 2-5%
+     * faster than no strips at 8K-16K, but 14% slower than no strips at 2K; at d = 16 (the ListOps models) strips
+     * of 1024 were 2-10% slower than none from 2K to 8K.
+     */
+    static final int MIN_STRIPS = 16;
+    /** The strip from the heads' widths ({@link #RING_BYTES}, {@link #MIN_STRIPS}), as {@link CpuBackend} chooses. */
+    static final int STRIP_FROM_WIDTHS = 0;
 
     private final ParallelRange parallel;
+    /** Fine tokens per strip, or {@link #STRIP_FROM_WIDTHS}. */
     private final int stripTokens;
     private final ArrayDeque<HeadWorkspace> idle = new ArrayDeque<>();
     private BlockScores scores;
@@ -76,7 +86,7 @@ final class HierarchicalForward {
     }
 
     private synchronized HeadWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
-        int stripLevels = stripLevels(spec.block(), shape.levels());
+        int stripLevels = stripLevels(spec, shape);
         HeadWorkspace workspace = idle.poll();
         if (workspace != null && workspace.fits(shape.paddedLength(), spec.block(), shape.levels(), stripLevels,
                 spec.dim(), spec.valueDim())) {
@@ -187,11 +197,25 @@ final class HierarchicalForward {
 
     /**
      * Levels below this one run strip by strip, in strips of Nr 2^stripLevels fine tokens (about stripTokens);
-     * 0 when the sequence is no longer than one strip, and every level runs over the whole sequence.
+     * 0 when the sequence is no longer than one strip (or, with strips from the widths, shorter than
+     * {@link #MIN_STRIPS} strips), and every level runs over the whole sequence.
      */
-    private int stripLevels(int block, int levels) {
-        int stripLevels = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, stripTokens / block)));
-        return stripLevels < levels ? stripLevels : 0;
+    private int stripLevels(AttentionSpec spec, HierarchyShape shape) {
+        int tokens = stripTokens;
+        if (stripTokens == STRIP_FROM_WIDTHS) {
+            tokens = stripTokensFor(spec.dim(), spec.valueDim());
+            if (shape.paddedLength() < (long) MIN_STRIPS * tokens) {
+                return 0;
+            }
+        }
+        int stripLevels = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, tokens / spec.block())));
+        return stripLevels < shape.levels() ? stripLevels : 0;
+    }
+
+    /** The largest power of two of fine tokens whose ring of three strips fits {@link #RING_BYTES}. */
+    static int stripTokensFor(int dim, int valueDim) {
+        int bytesPerToken = 3 * Float.BYTES * (2 * dim + valueDim);
+        return Integer.highestOneBit(Math.max(1, RING_BYTES / bytesPerToken));
     }
 
     private void runBlock(AttentionProblem problem, int h, int outputRow, Pyramid pyramid, LevelStates parents,

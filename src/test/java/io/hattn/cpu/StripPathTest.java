@@ -1,5 +1,8 @@
 package io.hattn.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.hattn.attention.AttentionGradients;
 import io.hattn.attention.GradientReference;
 import io.hattn.attention.HierarchicalAttentionReference;
@@ -8,13 +11,14 @@ import io.hattn.testing.RandomCases;
 import io.hattn.testing.Tensors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The strip path of the hierarchical forward (finer levels strip by strip) only starts above ~256 tokens by
- * default; with strips of a few blocks the randomized oracle cases run through it, in both thread layouts
- * (one thread: heads in turn, strips in parallel; many: whole heads per thread).
+ * The strip path of the hierarchical forward (finer levels strip by strip) only starts from 16 strips (4K
+ * tokens at d = 64) by default; with strips of a few blocks the randomized oracle cases run through it, in both
+ * thread layouts (one thread: heads in turn, strips in parallel; many: whole heads per thread).
  */
 class StripPathTest {
 
@@ -90,6 +94,20 @@ class StripPathTest {
             if (oracle.dbias() != null) {
                 RandomCases.HIERARCHICAL_GRADIENTS.assertCloseScaled(what + " dbias", oracle.dbias(), g.dbias());
             }
+        }
+    }
+
+    /** The default strip follows the heads' widths, so that the ring of three strips stays within RING_BYTES. */
+    @Test
+    void theDefaultStripKeepsTheRingOfThreeStripsWithinItsBudget() {
+        assertEquals(256, HierarchicalForward.stripTokensFor(64, 64));
+        assertEquals(512, HierarchicalForward.stripTokensFor(32, 32));
+        assertEquals(1024, HierarchicalForward.stripTokensFor(16, 16));
+        for (int d : new int[] {8, 16, 24, 32, 48, 64, 128, 256}) {
+            int tokens = HierarchicalForward.stripTokensFor(d, d);
+            long ring = 3L * tokens * Float.BYTES * 3 * d;
+            assertTrue(ring <= HierarchicalForward.RING_BYTES && 2 * ring > HierarchicalForward.RING_BYTES,
+                    "d " + d + ": " + tokens + " tokens, " + ring + " bytes");
         }
     }
 }
