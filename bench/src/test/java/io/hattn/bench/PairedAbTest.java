@@ -1,0 +1,48 @@
+package io.hattn.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hattn.attention.AttentionProblem;
+import io.hattn.cpu.CpuBackend;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PairedAb} with the library this module builds against as both A and B: each build's classes come from
+ * its own class loader (not this test's), the two run the same inputs to the same bits, and the timings and
+ * ratios are positive and finite.
+ */
+class PairedAbTest {
+
+    @Test
+    void theSameBuildTwiceGivesTheSameBitsFromSeparateClassLoaders() throws Exception {
+        Path library = Path.of(CpuBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (PairedAb.Build a = new PairedAb.Build(library, false);
+             PairedAb.Build b = new PairedAb.Build(library, false)) {
+            Object problem = a.problem(2, 512, 16, false, new float[2 * 512 * 16], new float[2 * 512 * 16],
+                    new float[2 * 512 * 16]);
+            assertNotSame(AttentionProblem.class, problem.getClass(), "A's classes must not be the test's");
+            assertNotSame(problem.getClass(), b.problem(2, 512, 16, false, new float[2 * 512 * 16],
+                    new float[2 * 512 * 16], new float[2 * 512 * 16]).getClass(), "A and B must not share classes");
+            for (boolean causal : new boolean[] {false, true}) {
+                PairedAb.Pairing pairing = PairedAb.pair(a, b, 2, 512, 16, causal, 4);
+                assertEquals(0.0, pairing.maxDifference(), "the same build gives the same bits");
+                assertTrue(pairing.medianA() > 0 && pairing.medianB() > 0 && Double.isFinite(pairing.ratio())
+                        && pairing.ratio() > 0, pairing.line());
+                assertTrue(pairing.lowerQuartile() <= pairing.ratio() && pairing.ratio() <= pairing.upperQuartile(),
+                        pairing.line());
+            }
+        }
+    }
+
+    @Test
+    void quantilesAreNearestRanksOfTheSortedValues() {
+        double[] values = {5, 1, 4, 2, 3};
+        assertEquals(1, PairedAb.quantile(values, 0));
+        assertEquals(2, PairedAb.quantile(values, 0.25));
+        assertEquals(3, PairedAb.quantile(values, 0.5));
+        assertEquals(5, PairedAb.quantile(values, 1));
+    }
+}
