@@ -269,23 +269,12 @@ final class Pyramid {
             // ring's row needs two divisions (measured: they cost more than the copies)
             int firstRow = finest.row(0, b * block);
             int keyBase = keyBlockBase(0, b);
-            boolean wholeBlockValid = allValid(problem, batch, b * block);
-            if (wholeBlockValid) {
-                TileKernels.transpose(k, (inputHead * length + b * block) * dim, dim, block, dim,
-                        finest.keysTransposed, keyBase, block);
-            }
             for (int c = 0; c < block; c++) {
                 int t = b * block + c;
                 boolean valid = t < length && problem.isValid(batch, t);
                 int row = firstRow + c;
                 finest.weights[row] = valid ? 1f : 0f;
                 int qkIn = (inputHead * length + t) * dim;
-                if (!wholeBlockValid) {
-                    int keyColumn = keyBase + c;
-                    for (int x = 0; x < dim; x++) {
-                        finest.keysTransposed[keyColumn + x * block] = valid ? k[qkIn + x] : 0f;
-                    }
-                }
                 if (copy && valid) {
                     System.arraycopy(problem.q(), qkIn, finest.queries, row * dim, dim);
                     System.arraycopy(problem.v(), (inputHead * length + t) * valueDim, finest.values,
@@ -295,20 +284,19 @@ final class Pyramid {
                     Arrays.fill(finest.values, row * valueDim, (row + 1) * valueDim, 0f);
                 }
             }
-        }
-    }
-
-    /** Whether the block of tokens from {@code firstToken} lies within the sequence and every token is valid. */
-    private boolean allValid(AttentionProblem problem, int batch, int firstToken) {
-        if (firstToken + block > problem.spec().length()) {
-            return false;
-        }
-        for (int t = firstToken; t < firstToken + block; t++) {
-            if (!problem.isValid(batch, t)) {
-                return false;
+            int firstKey = (inputHead * length + b * block) * dim;
+            if (!ScoreMasks.anyInvalid(finest.weights, firstRow, block)) {
+                // every token valid (so none padded): the block's keys as one transposition
+                TileKernels.transpose(k, firstKey, dim, block, dim, finest.keysTransposed, keyBase, block);
+            } else {
+                for (int c = 0; c < block; c++) {
+                    boolean valid = finest.weights[firstRow + c] > 0f;
+                    for (int x = 0; x < dim; x++) {
+                        finest.keysTransposed[keyBase + c + x * block] = valid ? k[firstKey + c * dim + x] : 0f;
+                    }
+                }
             }
         }
-        return true;
     }
 
     /**
