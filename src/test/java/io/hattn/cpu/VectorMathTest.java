@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The deterministic exponential and lane sum against the definitions, and their vector bodies against tails. */
 class VectorMathTest {
 
-    /** Measured worst: 0.99 ulp over 290,000 points of [-87.3, 88.3]. */
+    /** Measured worst: 1.04 ulp over 290,000 points of [-87.3, 88.3] (0.99 with the degree-7 polynomial before). */
     @Test
     void expIsWithinTwoUlpOfTheExactValue() {
         double worst = 0;
