@@ -714,7 +714,10 @@ final class TileKernels {
         if (Simd.ENABLED && count >= Simd.LANES) {
             FloatVector acc = FloatVector.broadcast(Simd.SPECIES, Float.NEGATIVE_INFINITY);
             for (; c + Simd.LANES <= count; c += Simd.LANES) {
-                acc = acc.max(FloatVector.fromArray(Simd.SPECIES, s, off + c));
+                // a compare and blend, not max(): C2 spends six instructions on max's rules for -0.0 and NaN.
+                // A NaN score is passed over here; its weight exp(NaN - m) is NaN all the same
+                FloatVector next = FloatVector.fromArray(Simd.SPECIES, s, off + c);
+                acc = acc.blend(next, acc.compare(VectorOperators.LT, next));
             }
             best = acc.reduceLanes(VectorOperators.MAX);
         }
