@@ -75,10 +75,15 @@ final class SoftmaxTile {
      * scores into weights exp(s - m) in place. Rows whose state and scores are all -inf stay empty (no NaN).
      */
     void rescaleAndExponentiate(int usedRows, int columns) {
+        // in three passes (maxima, factors, rows) rather than row by row: each row's maximum ends in a chain of lane
+        // folds, and rows in a loop of their own overlap those chains; the factors then take vector exponentials
+        // where a scalar one per row (2% of the exact forward) waited on its own chain
         for (int r = 0; r < usedRows; r++) {
             raiseMaximum(r, columns, maxima[r]);
-            // row by row here: the exact path's 64 factors per 64 x 128 tile of scores cost little
-            float factor = rowFactor(rescaleFactors[r]);
+        }
+        exponentiateFactors(usedRows);
+        for (int r = 0; r < usedRows; r++) {
+            float factor = factor(r);
             if (factor != 1f) {
                 denominators[r] *= factor;
                 TileKernels.scale(partialDenominators, r * Simd.LANES, Simd.LANES, factor);
@@ -98,14 +103,10 @@ final class SoftmaxTile {
         for (int r = 0; r < usedRows; r++) {
             raiseMaximum(r, columns, parentMaxima[(firstChild + r) >> 1]);
         }
-        if (Simd.WIDE_TILES) {
-            // JDK 17's JIT boxed the vectors of this call (LinearMemoryTest: 1,700 bytes per token), so only with
-            // wide tiles; elsewhere row by row below, with the same bits
-            VectorMath.exp(rescaleFactors, 0, usedRows, 0f);
-        }
+        exponentiateFactors(usedRows);
         for (int r = 0; r < usedRows; r++) {
             int parent = (firstChild + r) >> 1;
-            float factor = Simd.WIDE_TILES ? rescaleFactors[r] : rowFactor(rescaleFactors[r]);
+            float factor = factor(r);
             denominators[r] = parentDenominators[parent] * factor;
             Arrays.fill(partialDenominators, r * Simd.LANES, (r + 1) * Simd.LANES, 0f);
             TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim, factor);
@@ -124,6 +125,22 @@ final class SoftmaxTile {
         float next = Math.max(previous, TileKernels.max(scores, r * scoreStride, columns));
         maxima[r] = next;
         rescaleFactors[r] = next == Float.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : previous - next;
+    }
+
+    /**
+     * The rows' rescale factors from {@link #raiseMaximum}'s exponents, in place: one vector exponential for a
+     * tile's rows. JDK 17's JIT boxed the vectors of this call (LinearMemoryTest: 1,700 bytes per token), so only
+     * with wide tiles; elsewhere {@link #factor} takes each row's exponential, with the same bits.
+     */
+    private void exponentiateFactors(int usedRows) {
+        if (Simd.WIDE_TILES) {
+            VectorMath.exp(rescaleFactors, 0, usedRows, 0f);
+        }
+    }
+
+    /** Row r's rescale factor after {@link #exponentiateFactors}. */
+    private float factor(int r) {
+        return Simd.WIDE_TILES ? rescaleFactors[r] : rowFactor(rescaleFactors[r]);
     }
 
     /** One row's rescale factor from {@link #raiseMaximum}'s exponent, without the exponential when it is 1. */
