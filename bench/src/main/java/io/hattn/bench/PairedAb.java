@@ -18,10 +18,12 @@ import java.util.SplittableRandom;
  * nothing comes from this tool's class path), each opens its own CPU backend, and their forward calls alternate on
  * the same inputs, A B B A ...; per length and mode it prints both medians, the median and quartiles of the
  * per-pair ratios B / A, and the largest difference between their outputs (0 when a change keeps the bits).
+ * With {@code --causal-b} B runs causal and A bidirectional: with one jar as both, causal against bidirectional
+ * in one JVM (separate JMH runs of the two modes drifted apart by more than their difference).
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.hattn.bench.PairedAb
- * A.jar B.jar [--len 4096,16384] [--causal] [--exact] [--pairs 16] [--heads 8] [--dim 64]}; A and B are library
- * jars ({@code target/hattn.jar} of each build). Exit code 2, with a message, on bad arguments.
+ * A.jar B.jar [--len 4096,16384] [--causal | --causal-b] [--exact] [--pairs 16] [--heads 8] [--dim 64]}; A and B
+ * are library jars ({@code target/hattn.jar} of each build). Exit code 2, with a message, on bad arguments.
  */
 public final class PairedAb {
 
@@ -77,26 +79,36 @@ public final class PairedAb {
         }
     }
 
-    /** The result of one length and mode. */
-    record Pairing(int length, boolean causal, double medianA, double medianB, double ratio, double lowerQuartile,
-                   double upperQuartile, double maxDifference) {
+    /** The result of one length and mode; {@code causalA != causalB} compares the modes (outputs differ). */
+    record Pairing(int length, boolean causalA, boolean causalB, double medianA, double medianB, double ratio,
+                   double lowerQuartile, double upperQuartile, double maxDifference) {
         String line() {
+            String mode = causalA == causalB ? (causalA ? "causal" : "bidirectional")
+                    : "A " + (causalA ? "causal" : "bidirectional") + ", B " + (causalB ? "causal" : "bidirectional");
+            String difference = causalA == causalB ? String.format(Locale.ROOT, "%.3g", maxDifference)
+                    : "- (the modes differ)";
             return String.format(Locale.ROOT, "L %d %s: A %.3f ms, B %.3f ms, B / A median %.3f [quartiles %.3f-%.3f],"
-                            + " max |B - A| %.3g", length, causal ? "causal" : "bidirectional", medianA, medianB, ratio,
-                    lowerQuartile, upperQuartile, maxDifference);
+                            + " max |B - A| %s", length, mode, medianA, medianB, ratio, lowerQuartile, upperQuartile,
+                    difference);
         }
     }
 
     /** Alternates A and B ({@code pairs} times, A B then B A) on one problem after warming both up. */
     static Pairing pair(Build a, Build b, int heads, int length, int dim, boolean causal, int pairs)
             throws ReflectiveOperationException {
-        SplittableRandom random = new SplittableRandom(length * 31L + (causal ? 1 : 0));
+        return pair(a, b, heads, length, dim, causal, causal, pairs);
+    }
+
+    /** {@link #pair} with each side's own mode, on the same inputs. */
+    static Pairing pair(Build a, Build b, int heads, int length, int dim, boolean causalA, boolean causalB, int pairs)
+            throws ReflectiveOperationException {
+        SplittableRandom random = new SplittableRandom(length * 31L + (causalA ? 1 : 0));
         int n = heads * length * dim;
         float[] q = gaussian(random, n);
         float[] k = gaussian(random, n);
         float[] v = gaussian(random, n);
-        Object problemA = a.problem(heads, length, dim, causal, q, k, v);
-        Object problemB = b.problem(heads, length, dim, causal, q, k, v);
+        Object problemA = a.problem(heads, length, dim, causalA, q, k, v);
+        Object problemB = b.problem(heads, length, dim, causalB, q, k, v);
         float[] outA = new float[n];
         float[] outB = new float[n];
         // each build's code compiles on its own (separate classes): warm both for at least 10 calls and 2 seconds
@@ -122,8 +134,8 @@ public final class PairedAb {
             }
             ratios[p] = timesB[p] / timesA[p];
         }
-        return new Pairing(length, causal, quantile(timesA, 0.5), quantile(timesB, 0.5), quantile(ratios, 0.5),
-                quantile(ratios, 0.25), quantile(ratios, 0.75), maxDifference);
+        return new Pairing(length, causalA, causalB, quantile(timesA, 0.5), quantile(timesB, 0.5),
+                quantile(ratios, 0.5), quantile(ratios, 0.25), quantile(ratios, 0.75), maxDifference);
     }
 
     private static float[] gaussian(SplittableRandom random, int n) {
@@ -143,12 +155,14 @@ public final class PairedAb {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            fail("usage: PairedAb A.jar B.jar [--len L,L] [--causal] [--exact] [--pairs N] [--heads N] [--dim N]");
+            fail("usage: PairedAb A.jar B.jar [--len L,L] [--causal | --causal-b] [--exact] [--pairs N] [--heads N]"
+                    + " [--dim N]");
         }
         Path jarA = existing(args[0]);
         Path jarB = existing(args[1]);
         List<Integer> lengths = List.of(4096, 16384);
         boolean causal = false;
+        boolean causalB = false;
         boolean exact = false;
         int pairs = 16;
         int heads = 8;
@@ -157,6 +171,7 @@ public final class PairedAb {
             switch (args[i]) {
                 case "--len" -> lengths = lengths(value(args, ++i, "--len"));
                 case "--causal" -> causal = true;
+                case "--causal-b" -> causalB = true;
                 case "--exact" -> exact = true;
                 case "--pairs" -> pairs = positive(value(args, ++i, "--pairs"), "--pairs");
                 case "--heads" -> heads = positive(value(args, ++i, "--heads"), "--heads");
@@ -164,14 +179,27 @@ public final class PairedAb {
                 default -> fail("PairedAb: unknown option '" + args[i] + "'");
             }
         }
-        try (Build a = new Build(jarA, exact); Build b = new Build(jarB, exact)) {
+        if (causal && causalB) {
+            fail("PairedAb: --causal (both sides causal) and --causal-b (B causal, A bidirectional) exclude each other");
+        }
+        // one jar as both sides: one build and one backend. Two backends are two thread pools beside each other:
+        // at 1K a bidirectional call took 8.7 ms with two, 4.1 with one (calls of 30 ms and more did not move)
+        boolean oneBuild = Files.isSameFile(jarA, jarB);
+        Build a = new Build(jarA, exact);
+        Build b = oneBuild ? a : new Build(jarB, exact);
+        try {
             System.out.println("A: " + a.jar + " (" + a.describe() + ")");
-            System.out.println("B: " + b.jar + " (" + b.describe() + ")");
+            System.out.println("B: " + (oneBuild ? "the same build as A" : b.jar + " (" + b.describe() + ")"));
             System.out.println((exact ? "exact" : "hierarchical") + " forward, batch 1, " + heads + " heads, d " + dim
                     + ", Nr 16, " + pairs + " pairs of calls alternated A B, B A");
             for (int length : lengths) {
-                System.out.println(pair(a, b, heads, length, dim, causal, pairs).line());
+                System.out.println(pair(a, b, heads, length, dim, causal, causal || causalB, pairs).line());
             }
+        } finally {
+            if (b != a) {
+                b.close();
+            }
+            a.close();
         }
     }
 

@@ -38,6 +38,21 @@ class PairedAbTest {
     }
 
     @Test
+    void causalAgainstBidirectionalRunsEachSideInItsOwnMode() throws Exception {
+        Path library = Path.of(CpuBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (PairedAb.Build a = new PairedAb.Build(library, false);
+             PairedAb.Build b = new PairedAb.Build(library, false)) {
+            PairedAb.Pairing same = PairedAb.pair(a, b, 2, 512, 16, true, true, 2);
+            PairedAb.Pairing modes = PairedAb.pair(a, b, 2, 512, 16, false, true, 2);
+            assertEquals(0.0, same.maxDifference(), same.line());
+            // B causal, A bidirectional: the outputs differ (row 0 sees only itself causally), and the line says so
+            assertTrue(modes.maxDifference() > 0, modes.line());
+            assertTrue(modes.line().contains("A bidirectional, B causal") && modes.line().contains("the modes differ"),
+                    modes.line());
+        }
+    }
+
+    @Test
     void quantilesAreNearestRanksOfTheSortedValues() {
         double[] values = {5, 1, 4, 2, 3};
         assertEquals(1, PairedAb.quantile(values, 0));
