@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorShuffle;
 public final class VectorMath {
     /**
      * Inputs are clamped up to this, where n = round(x log2 e) = -127 and the 2^n built in the exponent bits is +0:
-     * the result is exactly 0 with no compare and blend (exp(-inf) = 0 for masked scores). Between it and -87.3 the
-     * results are float's subnormals.
+     * the result is exactly 0 with no final blend (exp(-inf) = 0 for masked scores). From -87.3 down to about -87.9
+     * (n = -126) the results are float's subnormals, below that 0.
      */
     private static final float UNDERFLOW = -88f;
     /** Above this the result saturates at exp(88.37) = 2.4e38 instead of overflowing to infinity. */
@@ -31,8 +31,9 @@ public final class VectorMath {
     private static final FloatVector MINUS_LN2_HIGH = FloatVector.broadcast(Simd.SPECIES, -LN2_HIGH);
     private static final FloatVector MINUS_LN2_LOW = FloatVector.broadcast(Simd.SPECIES, -LN2_LOW);
     /**
-     * e^r on |r| <= ln 2 / 2 as 1 + r (C1 + r (C2 + ... + r C6)), highest power first: coefficients fitted for the
-     * least largest relative error (2e-9 before rounding; with float arithmetic the function is within 1.05 ulp).
+     * e^r on |r| <= ln 2 / 2 as 1 + r (1 + r (C2 + r (C3 + ... + r C6))), highest power first: coefficients fitted
+     * for the least largest relative error (2e-9 before rounding; the fitted linear term was 1 to float precision;
+     * with float arithmetic the function is within 1.05 ulp).
      */
     private static final float C6 = 1.3843654e-3f;
     private static final float C5 = 8.3741555e-3f;

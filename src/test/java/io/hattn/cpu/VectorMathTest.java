@@ -47,6 +47,23 @@ class VectorMathTest {
         }
     }
 
+    /** The clamps are compares and blends: a NaN input must come out NaN in the vector bodies and the tail. */
+    @Test
+    void expOfNaNIsNaN() {
+        // the two-vector body [0, 2 lanes), the one-vector body [2 lanes, 3 lanes), the scalar tail after
+        float[] e = new float[3 * Simd.LANES + 3];
+        java.util.Arrays.fill(e, 0.5f);
+        int[] at = {0, Simd.LANES - 1, Simd.LANES + 1, 2 * Simd.LANES + 1, 3 * Simd.LANES + 2};
+        for (int i : at) {
+            e[i] = Float.NaN;
+        }
+        VectorMath.exp(e, 0, e.length, 0f);
+        for (int i : at) {
+            assertTrue(Float.isNaN(e[i]), "exp(NaN) at " + i + " gave " + e[i]);
+        }
+        assertEquals(VectorMath.scalarExp(0.5f), e[1], 0f, "the lanes beside a NaN are untouched by it");
+    }
+
     @Test
     void theShiftIsSubtractedFirst() {
         float[] e = {3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f, 3f};
