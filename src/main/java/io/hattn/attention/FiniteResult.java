@@ -1,5 +1,9 @@
 package io.hattn.attention;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The rule that no backend hands back a non-finite result silently. Inputs are finite ({@link AttentionProblem}
  * checks them), so a NaN or infinity in the output means float32 overflowed on the way: in the scores
@@ -20,32 +24,33 @@ public final class FiniteResult {
 
     /**
      * Whether values [from, to) are all finite. x * 0 is 0 for every finite x and NaN otherwise, so sums of it
-     * tell; eight independent sums keep the loop at the adder's throughput rather than its latency.
+     * tell, in whatever order they are added. Four vectors of sums: the scalar loop this replaces (eight scalar
+     * sums) checked q, k and v of 16K tokens x 8 heads in about 12 ms, a third of the hierarchical forward it
+     * guards.
      */
     public static boolean allFinite(float[] values, int from, int to) {
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        float s4 = 0f;
-        float s5 = 0f;
-        float s6 = 0f;
-        float s7 = 0f;
+        VectorSpecies<Float> species = FloatVector.SPECIES_PREFERRED;
+        int lanes = species.length();
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            s0 += values[i] * 0f;
-            s1 += values[i + 1] * 0f;
-            s2 += values[i + 2] * 0f;
-            s3 += values[i + 3] * 0f;
-            s4 += values[i + 4] * 0f;
-            s5 += values[i + 5] * 0f;
-            s6 += values[i + 6] * 0f;
-            s7 += values[i + 7] * 0f;
+        float sum = 0f;
+        if (to - from >= 4 * lanes) {
+            FloatVector zero = FloatVector.zero(species);
+            FloatVector s0 = zero;
+            FloatVector s1 = zero;
+            FloatVector s2 = zero;
+            FloatVector s3 = zero;
+            for (; i + 4 * lanes <= to; i += 4 * lanes) {
+                s0 = FloatVector.fromArray(species, values, i).fma(zero, s0);
+                s1 = FloatVector.fromArray(species, values, i + lanes).fma(zero, s1);
+                s2 = FloatVector.fromArray(species, values, i + 2 * lanes).fma(zero, s2);
+                s3 = FloatVector.fromArray(species, values, i + 3 * lanes).fma(zero, s3);
+            }
+            sum = s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
         }
         for (; i < to; i++) {
-            s0 += values[i] * 0f;
+            sum += values[i] * 0f;
         }
-        return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 == 0f;
+        return sum == 0f;
     }
 
     /** The reason, from bounds on the inputs: scores bounded by scale max|q| max|k|, value sums by L max|v|. */
