@@ -26,11 +26,11 @@ public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[]
             throw new IllegalArgumentException("bias must have heads x (4 Nr - 1) = "
                     + spec.heads() * spec.biasEntriesPerHead() + " entries, got " + bias.length);
         }
-        requireFinite("q", q);
-        requireFinite("k", k);
-        requireFinite("v", v);
+        FiniteResult.requireFiniteInput("q", q);
+        FiniteResult.requireFiniteInput("k", k);
+        FiniteResult.requireFiniteInput("v", v);
         if (bias != null) {
-            requireFinite("bias", bias);
+            FiniteResult.requireFiniteInput("bias", bias);
         }
     }
 
@@ -53,19 +53,6 @@ public record AttentionProblem(AttentionSpec spec, float[] q, float[] k, float[]
 
     public int outputElements() {
         return spec.valueElements();
-    }
-
-    /** Throws when the tensor holds NaN or infinity, naming it and the first bad index. */
-    private static void requireFinite(String name, float[] values) {
-        if (FiniteResult.allFinite(values, 0, values.length)) {
-            return;
-        }
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + " must hold finite numbers, found " + values[i]
-                        + " at flat index " + i);
-            }
-        }
     }
 
     private static void requireLength(String name, float[] values, int expected, String layout) {

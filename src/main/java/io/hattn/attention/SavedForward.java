@@ -64,11 +64,6 @@ public final class SavedForward {
             throw new IllegalArgumentException("dOut must have " + expected
                     + " elements [batch, heads, length, valueDim], got " + (dOut == null ? "null" : dOut.length));
         }
-        for (int i = 0; i < dOut.length; i++) {
-            if (!Float.isFinite(dOut[i])) {
-                throw new IllegalArgumentException("dOut must hold finite numbers, found " + dOut[i]
-                        + " at flat index " + i);
-            }
-        }
+        FiniteResult.requireFiniteInput("dOut", dOut);
     }
 }
