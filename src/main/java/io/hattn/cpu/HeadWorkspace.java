@@ -11,7 +11,7 @@ final class HeadWorkspace {
     HeadWorkspace(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
         pyramid = new Pyramid(paddedLength, block, levels, stripLevels, dim, valueDim);
         // the whole-sequence states hold levels >= max(1, stripLevels): the finer ones live in per-strip buffers
-        states = new LevelStates(paddedLength >> Math.max(1, stripLevels), valueDim);
+        states = new LevelStates(paddedLength, Math.max(1, stripLevels), levels, valueDim);
     }
 
     private final java.util.ArrayDeque<Pyramid> spareViews = new java.util.ArrayDeque<>();

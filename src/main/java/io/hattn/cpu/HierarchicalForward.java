@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finest: a block's rows start from their parent's softmax state (prolongation by copy), add this level's
  * neighbour blocks, and hand the state to their children; the finest level divides and writes the output.
  * With at least as many heads as threads, each thread takes whole heads (no synchronisation per level);
- * otherwise heads run one after another with the blocks of each level in parallel. Nothing of size L x L
- * exists; buffers are per shape and thread, kept between calls; scratch is per chunk of blocks.
+ * otherwise heads run one after another with the blocks of each level in parallel. A causal head on a thread of
+ * its own runs as one stream over its strips ({@link #streamCausal}), reading its inputs once. Nothing of size
+ * L x L exists; buffers are per shape and thread, kept between calls; scratch is per chunk of blocks.
  */
 final class HierarchicalForward {
 
@@ -112,8 +113,12 @@ final class HierarchicalForward {
         int stripLevels = pyramid.stripLevels;
         int outputRow = head * spec.length();
         pyramid.attach(problem, b, h);
-        buildWholeLevels(problem, b, h, workspace, blocks);
         LevelStates whole = workspace.states;
+        if (spec.causal() && stripLevels > 0 && blocks == ParallelRange.SEQUENTIAL) {
+            streamCausal(problem, h, b, outputRow, workspace, out, rowOffsets, rowDenominators, finite);
+            return;
+        }
+        buildWholeLevels(problem, b, h, workspace, blocks);
         for (int level = pyramid.levels - 1; level >= stripLevels; level--) {
             int current = level;
             int count = finestBlocks >> level;
@@ -135,7 +140,7 @@ final class HierarchicalForward {
         blocks.forEach(strips, 1, (from, to) -> {
             Pyramid local = blocks == ParallelRange.SEQUENTIAL ? pyramid : workspace.borrowView();
             SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
-            LevelStates strip = new LevelStates(pyramid.stripTokens() / 2, spec.valueDim());
+            LevelStates strip = new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
             float[] inverseCount = new float[nr];
             if (from > 0) {
                 local.loadStrip(problem, b, h, from - 1, inverseCount);
@@ -145,21 +150,76 @@ final class HierarchicalForward {
                 if (s + 1 < strips) {
                     local.loadStrip(problem, b, h, s + 1, inverseCount);
                 }
-                strip.moveToStrip(s * pyramid.stripTokens());
-                for (int level = stripLevels - 1; level >= 0; level--) {
-                    int perStrip = 1 << (stripLevels - level);
-                    LevelStates parents = level == stripLevels - 1 ? whole : strip;
-                    for (int block = s * perStrip; block < (s + 1) * perStrip; block++) {
-                        runBlock(problem, h, outputRow, local, parents, strip, level, block, finestBlocks >> level,
-                                tile, out, rowOffsets, rowDenominators);
-                    }
-                }
+                runStrip(problem, h, outputRow, local, whole, strip, s, tile, out, rowOffsets, rowDenominators);
             }
             if (local != pyramid) {
                 workspace.returnView(local);
             }
             tile.reportFiniteness(finite);
         });
+    }
+
+    /**
+     * The causal forward of one head in one pass over its inputs. Causal blocks meet only the block to their left,
+     * so a whole level's block can run as soon as the stream reaches its first strip: its queries and weights are
+     * sampled beforehand ({@link Pyramid#sampleCausalWholeLevels}), the keys and values to its left are complete, its
+     * parent ran when the stream reached the parent's first strip. Each strip is read once, into the ring; the whole
+     * levels' keys and values are coarsened from the ring as the strips end, instead of in a pass of their own over
+     * the inputs (which took a fifth of the causal forward). The same blocks from the same pyramid: the same bits
+     * as the two passes.
+     */
+    private void streamCausal(AttentionProblem problem, int h, int b, int outputRow, HeadWorkspace workspace,
+                              float[] out, float[] rowOffsets, float[] rowDenominators, AtomicBoolean finite) {
+        AttentionSpec spec = problem.spec();
+        Pyramid pyramid = workspace.pyramid;
+        int nr = spec.block();
+        int finestBlocks = pyramid.paddedLength / nr;
+        int stripLevels = pyramid.stripLevels;
+        int strips = pyramid.paddedLength / pyramid.stripTokens();
+        LevelStates whole = workspace.states;
+        SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
+        LevelStates strip = new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
+        float[] inverseCount = new float[nr];
+        pyramid.sampleCausalWholeLevels(problem, b, h);
+        for (int s = 0; s < strips; s++) {
+            pyramid.loadStrip(problem, b, h, s, inverseCount);
+            // the whole levels' blocks that start here, coarsest first (a block's parent before it)
+            for (int level = pyramid.levels - 1; level >= stripLevels; level--) {
+                int stripsPerBlock = 1 << (level - stripLevels);
+                if (s % stripsPerBlock == 0) {
+                    runBlock(problem, h, outputRow, pyramid, whole, whole, level, s / stripsPerBlock,
+                            finestBlocks >> level, tile, out, rowOffsets, rowDenominators);
+                }
+            }
+            runStrip(problem, h, outputRow, pyramid, whole, strip, s, tile, out, rowOffsets, rowDenominators);
+            // this strip's keys and values into the whole levels, for the blocks to its right
+            for (int level = stripLevels; level < pyramid.levels; level++) {
+                int stripsPerBlock = 1 << (level - stripLevels);
+                if ((s + 1) % stripsPerBlock != 0) {
+                    break;
+                }
+                int block = (s + 1) / stripsPerBlock - 1;
+                pyramid.coarsen(level, block, block + 1, true, inverseCount);
+            }
+        }
+        tile.reportFiniteness(finite);
+    }
+
+    /** The levels below stripLevels of strip {@code s}, from its parents' states in {@code whole}. */
+    private void runStrip(AttentionProblem problem, int h, int outputRow, Pyramid pyramid, LevelStates whole,
+                          LevelStates strip, int s, SoftmaxTile tile, float[] out, float[] rowOffsets,
+                          float[] rowDenominators) {
+        int stripLevels = pyramid.stripLevels;
+        int finestBlocks = pyramid.paddedLength / pyramid.block;
+        strip.moveToStrip(s * pyramid.stripTokens());
+        for (int level = stripLevels - 1; level >= 0; level--) {
+            int perStrip = 1 << (stripLevels - level);
+            LevelStates parents = level == stripLevels - 1 ? whole : strip;
+            for (int block = s * perStrip; block < (s + 1) * perStrip; block++) {
+                runBlock(problem, h, outputRow, pyramid, parents, strip, level, block, finestBlocks >> level, tile,
+                        out, rowOffsets, rowDenominators);
+            }
+        }
     }
 
     /**

@@ -3,26 +3,36 @@ package io.hattn.cpu;
 import java.util.Arrays;
 
 /**
- * The softmax state (m, D, Y) of the coarse rows of the level just finished, handed to the next finer level:
- * two buffers used alternately by level parity. One instance covers the whole sequence (rows indexed by token);
- * a strip instance covers one strip of {@code stripTokens} fine tokens (rows indexed from the strip's start at
- * each level), small enough to stay in cache while the finer levels of that strip run.
+ * The softmax state (m, D, Y) of coarse rows, kept for the next finer level: one region per level, so that a level's
+ * states stay until its children are done whatever order the blocks run in (the causal stream runs the whole
+ * levels block by block as the strips advance). One instance covers the whole sequence (rows indexed by token);
+ * a strip instance covers one strip of fine tokens (rows indexed from the strip's start at each level), small
+ * enough to stay in cache while the finer levels of that strip run. Either holds under 2 (fineTokens >> firstLevel)
+ * rows.
  */
 final class LevelStates {
     private final int valueDim;
-    private final float[][] maxima = new float[2][];
-    private final float[][] denominators = new float[2][];
-    private final float[][] numerators = new float[2][];
+    private final int firstLevel;
+    /** Row of the first state of each level, from firstLevel. */
+    private final int[] levelStart;
+    private final float[] maxima;
+    private final float[] denominators;
+    private final float[] numerators;
     /** First fine token of the strip this instance holds; 0 for the whole sequence. */
     private int stripStart;
 
-    LevelStates(int rows, int valueDim) {
+    /** States of levels [firstLevel, endLevel) over {@code fineTokens} fine tokens. */
+    LevelStates(int fineTokens, int firstLevel, int endLevel, int valueDim) {
         this.valueDim = valueDim;
-        for (int parity = 0; parity < 2; parity++) {
-            maxima[parity] = new float[rows];
-            denominators[parity] = new float[rows];
-            numerators[parity] = new float[rows * valueDim];
+        this.firstLevel = firstLevel;
+        levelStart = new int[Math.max(0, endLevel - firstLevel) + 1];
+        for (int level = firstLevel; level < endLevel; level++) {
+            levelStart[level - firstLevel + 1] = levelStart[level - firstLevel] + (fineTokens >> level);
         }
+        int rows = levelStart[levelStart.length - 1];
+        maxima = new float[rows];
+        denominators = new float[rows];
+        numerators = new float[rows * valueDim];
     }
 
     /** Holds the strip that starts at fine token {@code firstFineToken} from now on. */
@@ -31,24 +41,22 @@ final class LevelStates {
     }
 
     private int index(int level, int token) {
-        return token - (stripStart >> level);
+        return levelStart[level - firstLevel] + token - (stripStart >> level);
     }
 
     /** Saves rows [firstToken, firstToken + rows) of {@code level} from the tile. */
     void store(int level, int firstToken, int rows, SoftmaxTile tile) {
-        int p = level & 1;
         int at = index(level, firstToken);
-        System.arraycopy(tile.maxima, 0, maxima[p], at, rows);
-        System.arraycopy(tile.denominators(rows), 0, denominators[p], at, rows);
-        System.arraycopy(tile.numerators, 0, numerators[p], at * valueDim, rows * valueDim);
+        System.arraycopy(tile.maxima, 0, maxima, at, rows);
+        System.arraycopy(tile.denominators(rows), 0, denominators, at, rows);
+        System.arraycopy(tile.numerators, 0, numerators, at * valueDim, rows * valueDim);
     }
 
     void storeEmpty(int level, int firstToken, int rows) {
-        int p = level & 1;
         int at = index(level, firstToken);
-        Arrays.fill(maxima[p], at, at + rows, Float.NEGATIVE_INFINITY);
-        Arrays.fill(denominators[p], at, at + rows, 0f);
-        Arrays.fill(numerators[p], at * valueDim, (at + rows) * valueDim, 0f);
+        Arrays.fill(maxima, at, at + rows, Float.NEGATIVE_INFINITY);
+        Arrays.fill(denominators, at, at + rows, 0f);
+        Arrays.fill(numerators, at * valueDim, (at + rows) * valueDim, 0f);
     }
 
     /**
@@ -57,8 +65,9 @@ final class LevelStates {
      * as they are copied.
      */
     void continueChildren(int childLevel, int firstToken, int rows, int columns, SoftmaxTile tile) {
-        int p = (childLevel + 1) & 1;
-        tile.rescaleAndExponentiateFrom(rows, columns, maxima[p], denominators[p], numerators[p],
-                firstToken - (stripStart >> childLevel));
+        int parentLevel = childLevel + 1;
+        // the tile indexes parents by (firstChild + r) >> 1 from the level's first row: shift the children to it
+        int firstChild = firstToken - (stripStart >> childLevel) + 2 * levelStart[parentLevel - firstLevel];
+        tile.rescaleAndExponentiateFrom(rows, columns, maxima, denominators, numerators, firstChild);
     }
 }

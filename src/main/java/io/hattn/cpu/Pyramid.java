@@ -213,6 +213,43 @@ final class Pyramid {
     }
 
     /**
+     * For the causal stream ({@code HierarchicalForward}): what a whole level's block needs before the strips under it
+     * have been read, for every whole level (stripLevels and above): the weights (valid fine tokens under each row)
+     * from the mask, and the queries, which causal coarsening samples (a row's query is that of its first fine
+     * token, 0 where that token is invalid): the first whole level reads one input row in 2^stripLevels, the levels
+     * above copy their first child's. Keys and values follow strip by strip ({@link #coarsen} from the ring, as the
+     * stream passes). The values {@link #coarsen} gives, so the same bits.
+     */
+    void sampleCausalWholeLevels(AttentionProblem problem, int batch, int head) {
+        AttentionSpec spec = problem.spec();
+        int length = spec.length();
+        int inputBase = (batch * spec.heads() + head) * length;
+        int span = 1 << stripLevels;
+        for (int t = 0; t < paddedLength >> stripLevels; t++) {
+            int row = whole.row(stripLevels, t);
+            int first = t * span;
+            int count = 0;
+            for (int fine = first; fine < Math.min(first + span, length); fine++) {
+                count += problem.isValid(batch, fine) ? 1 : 0;
+            }
+            whole.weights[row] = count;
+            if (first < length && problem.isValid(batch, first)) {
+                TileKernels.copy(problem.q(), (inputBase + first) * dim, whole.queries, row * dim, dim);
+            } else {
+                Arrays.fill(whole.queries, row * dim, (row + 1) * dim, 0f);
+            }
+        }
+        for (int level = stripLevels + 1; level < levels; level++) {
+            for (int t = 0; t < paddedLength >> level; t++) {
+                int row = whole.row(level, t);
+                int firstChild = whole.row(level - 1, 2 * t);
+                whole.weights[row] = whole.weights[firstChild] + whole.weights[firstChild + 1];
+                TileKernels.copy(whole.queries, firstChild * dim, whole.queries, row * dim, dim);
+            }
+        }
+    }
+
+    /**
      * The pair of input rows at {@code in} and {@code in + width} with invalid ones as zeros, into {@code out}:
      * their sum times {@code factor}, or with factor 0 the first row alone (a causal query).
      */

@@ -58,7 +58,10 @@ class StripPathTest {
     /**
      * The strip path builds its first whole level straight from the inputs (Pyramid.coarsenStripFromInputs) and
      * the finer levels in a ring, the whole path every level with coarsen: the same sums in the same order, so
-     * the outputs agree to the bit, masks, padding and causal included.
+     * the outputs agree to the bit, masks, padding and causal included. A causal head on a thread of its own runs
+     * as one stream (HierarchicalForward.streamCausal: whole levels block by block as the strips pass, their
+     * queries and weights sampled first): the 1-thread backend takes that path, the 2-thread one too where a case
+     * has at least two heads.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
