@@ -2,6 +2,9 @@ package io.hattn.cpu;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Per-thread scratch for one tile of query rows, and the online-softmax step both attention paths share: each
@@ -9,6 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * rescales them to the new maximum, then adds its weights. This is how the hierarchical path folds a coarse
  * level's contribution (computed with the coarse row's own maximum) into its children with one offset per row,
  * exactly as docs/algorithm.md section 5 requires, and how the exact path walks keys without an L x L matrix.
+ * A tile of one vector of rows (the hierarchical blocks of Nr 16 on AVX-512) takes the step with its rows as the
+ * vectors' lanes: maxima, factors, weights and denominators for all rows at once, with no lane reductions or loops
+ * per row, which cost more than the step's exponentials in blocks this small (measured: 4-7% of the hierarchical
+ * forward bidirectional, 10-11% causal, docs/performance.md).
  */
 final class SoftmaxTile {
     final int rows;
@@ -44,6 +51,17 @@ final class SoftmaxTile {
     /** Where each segment's key block lies relative to the query block (hierarchical tiles; see BlockScores). */
     final int[] segmentSide;
     int segments;
+    /**
+     * Whether the softmax step runs with the tile's rows as vector lanes ({@link #exponentiateByLanes}): tiles of
+     * one vector of rows and segments one vector wide (the hierarchical blocks of Nr 16 on AVX-512), wide tiles.
+     */
+    private final boolean byLanes;
+    /** The weights transposed, [column][row], between the softmax step and {@link #accumulate}, when by lanes. */
+    private final float[] transposed;
+    /** Each row's maximum before this step, for {@link #exponentiateByLanes}. */
+    private final float[] previousMaxima;
+    /** Whether {@link #transposed} holds this step's weights (and the denominators wait for them). */
+    private boolean weightsByLanes;
 
     SoftmaxTile(int rows, int segmentWidth, int maxSegments, int valueDim) {
         this.rows = rows;
@@ -60,6 +78,15 @@ final class SoftmaxTile {
         this.partialDenominators = new float[rows * Simd.LANES];
         this.numerators = new float[rows * valueDim];
         this.rescaleFactors = new float[rows];
+        this.byLanes = TileKernels.BLOCK_TRANSPOSE && rows == Simd.LANES && segmentWidth == Simd.LANES
+                && TileKernels.valuesTransposedFit(valueDim);
+        this.transposed = byLanes ? new float[rows * scoreStride] : null;
+        this.previousMaxima = byLanes ? new float[rows] : null;
+    }
+
+    /** Whether this tile's softmax step runs with its rows as vector lanes (for tests). */
+    boolean stepsByLanes() {
+        return byLanes;
     }
 
     /** Every row starts with nothing: m = -inf, D = 0, Y = 0. */
@@ -75,6 +102,19 @@ final class SoftmaxTile {
      * scores into weights exp(s - m) in place. Rows whose state and scores are all -inf stay empty (no NaN).
      */
     void rescaleAndExponentiate(int usedRows, int columns) {
+        if (byLanes && usedRows == rows) {
+            System.arraycopy(maxima, 0, previousMaxima, 0, rows);
+            exponentiateByLanes(columns);
+            for (int r = 0; r < usedRows; r++) {
+                float factor = rescaleFactors[r];
+                if (factor != 1f) {
+                    denominators[r] *= factor;
+                    TileKernels.scale(partialDenominators, r * Simd.LANES, Simd.LANES, factor);
+                    TileKernels.scale(numerators, r * valueDim, valueDim, factor);
+                }
+            }
+            return;
+        }
         // in three passes (maxima, factors, rows) rather than row by row: each row's maximum ends in a chain of lane
         // folds, and rows in a loop of their own overlap those chains; the factors then take vector exponentials
         // where a scalar one per row (2% of the exact forward) waited on its own chain
@@ -100,6 +140,20 @@ final class SoftmaxTile {
      */
     void rescaleAndExponentiateFrom(int usedRows, int columns, float[] parentMaxima, float[] parentDenominators,
                                     float[] parentNumerators, int firstChild) {
+        if (byLanes && usedRows == rows) {
+            for (int r = 0; r < usedRows; r++) {
+                previousMaxima[r] = parentMaxima[(firstChild + r) >> 1];
+            }
+            exponentiateByLanes(columns);
+            for (int r = 0; r < usedRows; r++) {
+                int parent = (firstChild + r) >> 1;
+                denominators[r] = parentDenominators[parent] * rescaleFactors[r];
+                Arrays.fill(partialDenominators, r * Simd.LANES, (r + 1) * Simd.LANES, 0f);
+                TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim,
+                        rescaleFactors[r]);
+            }
+            return;
+        }
         for (int r = 0; r < usedRows; r++) {
             raiseMaximum(r, columns, parentMaxima[(firstChild + r) >> 1]);
         }
@@ -112,6 +166,33 @@ final class SoftmaxTile {
             TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim, factor);
             finishRow(r, columns);
         }
+    }
+
+    /**
+     * The step's maxima, rescale factors and weights with the tile's rows as the lanes of one vector: the scores
+     * transposed into {@link #transposed} (one column per vector), each row's new maximum is a compare and blend per
+     * column (no lane reductions, no loop per row), the factors exp(previous - next) one vector exponential and the
+     * weights exp(s - next) one exponential call over the tile. The same values as the row by row step: a row with
+     * nothing yet (next -inf) gets factor 0 and weights 0, a NaN score is passed over by the maximum.
+     */
+    private void exponentiateByLanes(int columns) {
+        TileKernels.transpose(scores, 0, scoreStride, rows, columns, transposed, 0, rows);
+        FloatVector previous = FloatVector.fromArray(Simd.SPECIES, previousMaxima, 0);
+        FloatVector next = previous;
+        for (int c = 0; c < columns; c++) {
+            FloatVector column = FloatVector.fromArray(Simd.SPECIES, transposed, c * rows);
+            next = next.blend(column, next.compare(VectorOperators.LT, column));
+        }
+        VectorMask<Float> empty = next.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
+        next.intoArray(maxima, 0);
+        previous.sub(next).blend(Float.NEGATIVE_INFINITY, empty).intoArray(rescaleFactors, 0);
+        FloatVector shift = next.blend(0f, empty);
+        for (int c = 0; c < columns; c++) {
+            FloatVector.fromArray(Simd.SPECIES, transposed, c * rows).sub(shift).intoArray(transposed, c * rows);
+        }
+        VectorMath.exp(transposed, 0, columns * rows, 0f);
+        VectorMath.exp(rescaleFactors, 0, rows, 0f);
+        weightsByLanes = true;
     }
 
     /**
@@ -191,6 +272,21 @@ final class SoftmaxTile {
      * {@link TileKernels#accumulateValues} takes it, or null.
      */
     void accumulate(int usedRows, float[] values, float[] keyWeights, int[] zeroHalves) {
+        if (weightsByLanes) {
+            weightsByLanes = false;
+            // each row's denominator takes every column's weight times its key's count, all rows at once
+            FloatVector d = FloatVector.fromArray(Simd.SPECIES, denominators, 0);
+            for (int g = 0; g < segments; g++) {
+                for (int c = 0; c < segmentWidth; c++) {
+                    d = FloatVector.fromArray(Simd.SPECIES, transposed, (g * segmentWidth + c) * rows)
+                            .fma(FloatVector.broadcast(Simd.SPECIES, keyWeights[segmentWeightRow[g] + c]), d);
+                }
+            }
+            d.intoArray(denominators, 0);
+            TileKernels.accumulateValuesTransposed(transposed, rows, segmentValueOffset, segments, segmentWidth,
+                    values, valueDim, numerators, zeroHalves);
+            return;
+        }
         TileKernels.accumulateValues(scores, scoreStride, usedRows, segmentValueOffset, segments, segmentWidth,
                 values, valueDim, numerators, zeroHalves);
         for (int r = 0; r < usedRows; r++) {

@@ -367,7 +367,7 @@ final class TileKernels {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
                 for (; chunk + 4 <= vectors; chunk += 4) {
-                    values4x4(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y,
+                    values4x4(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y,
                             zeroHalves);
                 }
             }
@@ -375,7 +375,7 @@ final class TileKernels {
                 // two vectors (dv = 16 on AVX2): eight accumulators keep both FMA ports busy, where two passes
                 // of 4x1 wait on the FMA latency with four
                 for (; chunk + 2 <= vectors; chunk += 2) {
-                    values4x2(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                    values4x2(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
                 }
             }
             for (; chunk < vectors; chunk++) {
@@ -391,6 +391,29 @@ final class TileKernels {
         if (fromX < dv) {
             scalarValues(p, pStride, rows, valueOffset, segments, width, v, dv, fromX, y);
         }
+    }
+
+    /**
+     * {@link #accumulateValues} for weights stored transposed, {@code pT[(g * width + c) * rows + r]} (a tile whose
+     * rows are vector lanes, {@link SoftmaxTile}): rows a multiple of 4, dv a multiple of 2 vectors (wide tiles).
+     */
+    static void accumulateValuesTransposed(float[] pT, int rows, int[] valueOffset, int segments, int width,
+                                           float[] v, int dv, float[] y, int[] zeroHalves) {
+        int vectors = dv / Simd.LANES;
+        for (int r = 0; r < rows; r += 4) {
+            int chunk = 0;
+            for (; chunk + 4 <= vectors; chunk += 4) {
+                values4x4(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y, zeroHalves);
+            }
+            for (; chunk + 2 <= vectors; chunk += 2) {
+                values4x2(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+            }
+        }
+    }
+
+    /** Whether {@link #accumulateValuesTransposed} takes rows of this value width. */
+    static boolean valuesTransposedFit(int dv) {
+        return Simd.ENABLED && Simd.WIDE_TILES && dv % (2 * Simd.LANES) == 0;
     }
 
     /** {@link #values4x4} for 6 rows and no known zeros: 24 accumulators, each value vector loaded once for 6 rows. */
@@ -489,8 +512,8 @@ final class TileKernels {
         a53.intoArray(y, y0 + 5 * dv + 3 * lanes);
     }
 
-    private static void values4x4(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, int x0, float[] y, int[] zeroHalves) {
+    private static void values4x4(float[] p, int pStride, int pColumn, int r, int[] valueOffset, int segments,
+                                  int width, float[] v, int dv, int x0, float[] y, int[] zeroHalves) {
         int lanes = Simd.LANES;
         int y0 = r * dv + x0;
         FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -523,7 +546,7 @@ final class TileKernels {
             }
             for (int c = from; c < to; c++) {
                 int vOff = valueOffset[g] + c * dv + x0;
-                int pc = p0 + g * width + c;
+                int pc = p0 + (g * width + c) * pColumn;
                 FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
                 FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
                 FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, v, vOff + 2 * lanes);
@@ -569,8 +592,8 @@ final class TileKernels {
     }
 
     /** {@link #values4x4} for two vectors of dv (wide tiles only: the accumulators live across segments). */
-    private static void values4x2(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, int x0, float[] y) {
+    private static void values4x2(float[] p, int pStride, int pColumn, int r, int[] valueOffset, int segments,
+                                  int width, float[] v, int dv, int x0, float[] y) {
         int lanes = Simd.LANES;
         int y0 = r * dv + x0;
         FloatVector a00 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -585,7 +608,7 @@ final class TileKernels {
         for (int g = 0; g < segments; g++) {
             for (int c = 0; c < width; c++) {
                 int vOff = valueOffset[g] + c * dv + x0;
-                int pc = p0 + g * width + c;
+                int pc = p0 + (g * width + c) * pColumn;
                 FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, v, vOff);
                 FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, v, vOff + lanes);
                 FloatVector w = FloatVector.broadcast(Simd.SPECIES, p[pc]);
