@@ -188,6 +188,11 @@ public final class PairedAb {
         Build a = new Build(jarA, exact);
         Build b = oneBuild ? a : new Build(jarB, exact);
         try {
+            if (Runtime.version().feature() < 21) {
+                // the CPU backend's wide tiles need JDK 21: on 17 both builds run their narrow path
+                System.out.println("NOTE: JDK " + Runtime.version().feature() + ": the CPU backend's narrow tiles, not"
+                        + " the path the scripts measure on the newest JDK (bench/ab picks it)");
+            }
             System.out.println("A: " + a.jar + " (" + a.describe() + ")");
             System.out.println("B: " + (oneBuild ? "the same build as A" : b.jar + " (" + b.describe() + ")"));
             System.out.println((exact ? "exact" : "hierarchical") + " forward, batch 1, " + heads + " heads, d " + dim
