@@ -53,7 +53,8 @@ final class SoftmaxTile {
     int segments;
     /**
      * Whether the softmax step runs with the tile's rows as vector lanes ({@link #exponentiateByLanes}): tiles of
-     * one vector of rows and segments one vector wide (the hierarchical blocks of Nr 16 on AVX-512), wide tiles.
+     * one vector of rows and segments one vector wide (the hierarchical blocks of Nr 16 on AVX-512), dv whole
+     * vectors, wide tiles.
      */
     private final boolean byLanes;
     /** The weights transposed, [column][row], between the softmax step and {@link #accumulate}, when by lanes. */

@@ -360,7 +360,7 @@ final class TileKernels {
             // one vector per row (heads of 16 on AVX-512, the training models' width): 8 rows keep 8 FMAs in
             // flight, where 4 chains of latency 4 leave half of two FMA ports idle
             for (; r + 8 <= rows; r += 8) {
-                values8x1(p, pStride, r, valueOffset, segments, width, v, dv, y);
+                values8x1(p, pStride, 1, r, valueOffset, segments, width, v, dv, y);
             }
         }
         for (; r + 4 <= rows; r += 4) {
@@ -379,7 +379,7 @@ final class TileKernels {
                 }
             }
             for (; chunk < vectors; chunk++) {
-                values4x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                values4x1(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         for (; r < rows; r++) {
@@ -395,11 +395,18 @@ final class TileKernels {
 
     /**
      * {@link #accumulateValues} for weights stored transposed, {@code pT[(g * width + c) * rows + r]} (a tile whose
-     * rows are vector lanes, {@link SoftmaxTile}): rows a multiple of 4, dv a multiple of 2 vectors (wide tiles).
+     * rows are vector lanes, {@link SoftmaxTile}): rows a multiple of 8, dv whole vectors (wide tiles); the same
+     * register tiles, reading the weights through a column stride.
      */
     static void accumulateValuesTransposed(float[] pT, int rows, int[] valueOffset, int segments, int width,
                                            float[] v, int dv, float[] y, int[] zeroHalves) {
         int vectors = dv / Simd.LANES;
+        if (vectors == 1) {
+            for (int r = 0; r < rows; r += 8) {
+                values8x1(pT, 1, rows, r, valueOffset, segments, width, v, dv, y);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r += 4) {
             int chunk = 0;
             for (; chunk + 4 <= vectors; chunk += 4) {
@@ -408,12 +415,15 @@ final class TileKernels {
             for (; chunk + 2 <= vectors; chunk += 2) {
                 values4x2(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
+            for (; chunk < vectors; chunk++) {
+                values4x1(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+            }
         }
     }
 
     /** Whether {@link #accumulateValuesTransposed} takes rows of this value width. */
     static boolean valuesTransposedFit(int dv) {
-        return Simd.ENABLED && Simd.WIDE_TILES && dv % (2 * Simd.LANES) == 0;
+        return Simd.ENABLED && Simd.WIDE_TILES && dv % Simd.LANES == 0;
     }
 
     /** {@link #values4x4} for 6 rows and no known zeros: 24 accumulators, each value vector loaded once for 6 rows. */
@@ -636,22 +646,22 @@ final class TileKernels {
     }
 
     /** 4 rows x 1 value vector, one segment per pass: a single inner loop, which JDK 17's C2 keeps unboxed. */
-    private static void values4x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, int x0, float[] y) {
+    private static void values4x1(float[] p, int pStride, int pColumn, int r, int[] valueOffset, int segments,
+                                  int width, float[] v, int dv, int x0, float[] y) {
         int y0 = r * dv + x0;
         for (int g = 0; g < segments; g++) {
             FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
             FloatVector a1 = FloatVector.fromArray(Simd.SPECIES, y, y0 + dv);
             FloatVector a2 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 2 * dv);
             FloatVector a3 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 3 * dv);
-            int p0 = r * pStride + g * width;
+            int p0 = r * pStride + g * width * pColumn;
             int v0 = valueOffset[g] + x0;
             for (int c = 0; c < width; c++) {
                 FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, v0 + c * dv);
-                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
-                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
-                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
-                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
+                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c * pColumn]).fma(value, a0);
+                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c * pColumn]).fma(value, a1);
+                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c * pColumn]).fma(value, a2);
+                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c * pColumn]).fma(value, a3);
             }
             a0.intoArray(y, y0);
             a1.intoArray(y, y0 + dv);
@@ -661,8 +671,8 @@ final class TileKernels {
     }
 
     /** {@link #values4x1} for 8 rows, the whole of a one-vector dv: each row's sum in the same order. */
-    private static void values8x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, float[] y) {
+    private static void values8x1(float[] p, int pStride, int pColumn, int r, int[] valueOffset, int segments,
+                                  int width, float[] v, int dv, float[] y) {
         int y0 = r * dv;
         for (int g = 0; g < segments; g++) {
             FloatVector a0 = FloatVector.fromArray(Simd.SPECIES, y, y0);
@@ -673,18 +683,18 @@ final class TileKernels {
             FloatVector a5 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 5 * dv);
             FloatVector a6 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 6 * dv);
             FloatVector a7 = FloatVector.fromArray(Simd.SPECIES, y, y0 + 7 * dv);
-            int p0 = r * pStride + g * width;
+            int p0 = r * pStride + g * width * pColumn;
             int v0 = valueOffset[g];
             for (int c = 0; c < width; c++) {
                 FloatVector value = FloatVector.fromArray(Simd.SPECIES, v, v0 + c * dv);
-                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c]).fma(value, a0);
-                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c]).fma(value, a1);
-                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c]).fma(value, a2);
-                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c]).fma(value, a3);
-                a4 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 4 * pStride + c]).fma(value, a4);
-                a5 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 5 * pStride + c]).fma(value, a5);
-                a6 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 6 * pStride + c]).fma(value, a6);
-                a7 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 7 * pStride + c]).fma(value, a7);
+                a0 = FloatVector.broadcast(Simd.SPECIES, p[p0 + c * pColumn]).fma(value, a0);
+                a1 = FloatVector.broadcast(Simd.SPECIES, p[p0 + pStride + c * pColumn]).fma(value, a1);
+                a2 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 2 * pStride + c * pColumn]).fma(value, a2);
+                a3 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 3 * pStride + c * pColumn]).fma(value, a3);
+                a4 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 4 * pStride + c * pColumn]).fma(value, a4);
+                a5 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 5 * pStride + c * pColumn]).fma(value, a5);
+                a6 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 6 * pStride + c * pColumn]).fma(value, a6);
+                a7 = FloatVector.broadcast(Simd.SPECIES, p[p0 + 7 * pStride + c * pColumn]).fma(value, a7);
             }
             a0.intoArray(y, y0);
             a1.intoArray(y, y0 + dv);

@@ -35,10 +35,13 @@ class LinearMemoryTest {
 
     private static void assertLinear(String what, int shorter, int longer,
                                      BiFunction<AttentionBackend, AttentionProblem, float[]> call) {
-        // the first calls run interpreted, where every vector operation allocates: measure compiled calls only
+        // the first calls run interpreted, where every vector operation allocates: measure compiled calls only, at
+        // both lengths (a first call at the longer one once read 659 bytes per token where the next read 26: code
+        // recompiled mid-call ran interpreted)
         for (int warmup = 0; warmup < 3; warmup++) {
             measure(shorter, call);
         }
+        measure(longer, call);
         long small = measure(shorter, call);
         long large = measure(longer, call);
         double perToken = (double) large / longer;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The softmax step with a tile's rows as vector lanes ({@code SoftmaxTile.exponentiateByLanes}) runs for blocks of
- * Nr = 16 on 16-lane vectors with wide tiles and dv a multiple of two vectors: the paper's block on AVX-512. The
+ * Nr = 16 on 16-lane vectors with wide tiles and dv whole vectors: the paper's block on AVX-512. The
  * randomized cases seldom draw that shape, so these do, through every kind of block the hierarchy has (the top
  * level's fresh states, prolongation, coarse quadrants skipped, the causal diagonal, invalid keys and queries,
  * padding, the bias), against the oracle; on other JDKs and vector widths the same cases check the row-by-row step.
@@ -42,7 +42,9 @@ class LaneTilesTest {
         boolean lanes = Simd.ENABLED && Simd.WIDE_TILES && Simd.LANES == 16;
         assertEquals(lanes, new SoftmaxTile(16, 16, 3, 64).stepsByLanes(), "Nr 16, dv 64");
         assertEquals(lanes, new SoftmaxTile(16, 16, 3, 32).stepsByLanes(), "Nr 16, dv 32");
-        assertEquals(false, new SoftmaxTile(16, 16, 3, 40).stepsByLanes(), "dv 40: not whole vector pairs");
+        assertEquals(lanes, new SoftmaxTile(16, 16, 3, 16).stepsByLanes(), "Nr 16, dv 16");
+        assertEquals(lanes, new SoftmaxTile(16, 16, 3, 48).stepsByLanes(), "Nr 16, dv 48");
+        assertEquals(false, new SoftmaxTile(16, 16, 3, 40).stepsByLanes(), "dv 40: not whole vectors");
         assertEquals(false, new SoftmaxTile(8, 8, 3, 64).stepsByLanes(), "Nr 8");
         assertEquals(false, new SoftmaxTile(32, 32, 4, 64).stepsByLanes(), "exact attention's tiles");
     }
@@ -55,6 +57,10 @@ class LaneTilesTest {
         "777, 64, 64, true, scattered, true",
         "600, 48, 32, false, scattered, false",
         "600, 48, 32, true, right, false",
+        "500, 16, 16, false, right, true",
+        "500, 16, 16, true, scattered, false",
+        "400, 40, 48, false, none, false",
+        "400, 40, 48, true, right, true",
         "300, 70, 128, false, none, true",
         "300, 70, 128, true, none, false"})
     void blocksOfSixteenMatchTheOracle(int length, int dim, int valueDim, boolean causal, String mask, boolean bias) {
