@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
  * in one JVM (separate JMH runs of the two modes drifted apart by more than their difference).
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.hattn.bench.PairedAb
- * A.jar B.jar [--len 4096,16384] [--causal | --causal-b] [--exact] [--pairs 16] [--heads 8] [--dim 64]}; A and B
- * are library jars ({@code target/hattn.jar} of each build). Exit code 2, with a message, on bad arguments.
+ * A.jar B.jar [--len 4096,16384] [--causal | --causal-b] [--exact] [--backward] [--pairs 16] [--heads 8] [--dim 64]};
+ * A and B are library jars ({@code target/hattn.jar} of each build); {@code --backward} times the backward of a saved
+ * forward instead (the forward itself is not timed) and compares dq. Exit code 2, with a message, on bad arguments.
  */
 public final class PairedAb {
 
@@ -39,8 +40,12 @@ public final class PairedAb {
         private final Method problemOf;
         private final Method forward;
         private final Method describe;
+        /** With --backward: the saving forward, the backward and dq of its gradients; else null. */
+        private final Method forBackward;
+        private final Method backward;
+        private final Method dq;
 
-        Build(Path jar, boolean exact) throws ReflectiveOperationException, java.io.IOException {
+        Build(Path jar, boolean exact, boolean gradients) throws ReflectiveOperationException, java.io.IOException {
             this.jar = jar;
             this.loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             // the CPU backend's public constructor, not Backends.open: ServiceLoader would look in the context
@@ -54,6 +59,24 @@ public final class PairedAb {
             problemOf = problem.getMethod("of", spec, float[].class, float[].class, float[].class);
             forward = backendType.getMethod(exact ? "exact" : "hierarchical", problem, float[].class);
             describe = backendType.getMethod("describe");
+            if (gradients) {
+                Class<?> saved = loader.loadClass("io.hattn.attention.SavedForward");
+                forBackward = backendType.getMethod(exact ? "exactForBackward" : "hierarchicalForBackward", problem);
+                backward = backendType.getMethod("backward", saved, float[].class);
+                dq = loader.loadClass("io.hattn.attention.AttentionGradients").getMethod("dq");
+            } else {
+                forBackward = null;
+                backward = null;
+                dq = null;
+            }
+        }
+
+        /**
+         * What {@link #time} calls: the problem for the forward; with --backward the problem's saved forward (run
+         * once, not timed) and the output gradient dOut.
+         */
+        Object callable(Object problem, float[] dOut) throws ReflectiveOperationException {
+            return forBackward == null ? problem : new Object[] {forBackward.invoke(backend, problem), dOut};
         }
 
         Object problem(int heads, int length, int dim, boolean causal, float[] q, float[] k, float[] v)
@@ -61,10 +84,19 @@ public final class PairedAb {
             return problemOf.invoke(null, specOf.invoke(null, 1, heads, length, dim, 16, causal), q, k, v);
         }
 
-        /** One forward call, in milliseconds. */
-        double time(Object problem, float[] out) throws ReflectiveOperationException {
+        /** One forward call (with --backward, one backward call, its dq into out), in milliseconds. */
+        double time(Object callable, float[] out) throws ReflectiveOperationException {
+            if (backward != null) {
+                Object[] savedAndDOut = (Object[]) callable;
+                long start = System.nanoTime();
+                Object gradients = backward.invoke(backend, savedAndDOut[0], savedAndDOut[1]);
+                double ms = (System.nanoTime() - start) / 1e6;
+                float[] grad = (float[]) dq.invoke(gradients);
+                System.arraycopy(grad, 0, out, 0, grad.length);
+                return ms;
+            }
             long start = System.nanoTime();
-            forward.invoke(backend, problem, out);
+            forward.invoke(backend, callable, out);
             return (System.nanoTime() - start) / 1e6;
         }
 
@@ -107,8 +139,9 @@ public final class PairedAb {
         float[] q = gaussian(random, n);
         float[] k = gaussian(random, n);
         float[] v = gaussian(random, n);
-        Object problemA = a.problem(heads, length, dim, causalA, q, k, v);
-        Object problemB = b.problem(heads, length, dim, causalB, q, k, v);
+        float[] dOut = gaussian(random, n);
+        Object problemA = a.callable(a.problem(heads, length, dim, causalA, q, k, v), dOut);
+        Object problemB = b.callable(b.problem(heads, length, dim, causalB, q, k, v), dOut);
         float[] outA = new float[n];
         float[] outB = new float[n];
         // each build's code compiles on its own (separate classes): warm both for at least 10 calls and 2 seconds
@@ -155,8 +188,8 @@ public final class PairedAb {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            fail("usage: PairedAb A.jar B.jar [--len L,L] [--causal | --causal-b] [--exact] [--pairs N] [--heads N]"
-                    + " [--dim N]");
+            fail("usage: PairedAb A.jar B.jar [--len L,L] [--causal | --causal-b] [--exact] [--backward] [--pairs N]"
+                    + " [--heads N] [--dim N]");
         }
         Path jarA = existing(args[0]);
         Path jarB = existing(args[1]);
@@ -164,6 +197,7 @@ public final class PairedAb {
         boolean causal = false;
         boolean causalB = false;
         boolean exact = false;
+        boolean gradients = false;
         int pairs = 16;
         int heads = 8;
         int dim = 64;
@@ -173,6 +207,7 @@ public final class PairedAb {
                 case "--causal" -> causal = true;
                 case "--causal-b" -> causalB = true;
                 case "--exact" -> exact = true;
+                case "--backward" -> gradients = true;
                 case "--pairs" -> pairs = positive(value(args, ++i, "--pairs"), "--pairs");
                 case "--heads" -> heads = positive(value(args, ++i, "--heads"), "--heads");
                 case "--dim" -> dim = positive(value(args, ++i, "--dim"), "--dim");
@@ -185,8 +220,8 @@ public final class PairedAb {
         // one jar as both sides: one build and one backend. Two backends are two thread pools beside each other:
         // at 1K a bidirectional call took 8.7 ms with two, 4.1 with one (calls of 30 ms and more did not move)
         boolean oneBuild = Files.isSameFile(jarA, jarB);
-        Build a = new Build(jarA, exact);
-        Build b = oneBuild ? a : new Build(jarB, exact);
+        Build a = new Build(jarA, exact, gradients);
+        Build b = oneBuild ? a : new Build(jarB, exact, gradients);
         try {
             if (Runtime.version().feature() < 21) {
                 // the CPU backend's wide tiles need JDK 21: on 17 both builds run their narrow path
@@ -195,8 +230,9 @@ public final class PairedAb {
             }
             System.out.println("A: " + a.jar + " (" + a.describe() + ")");
             System.out.println("B: " + (oneBuild ? "the same build as A" : b.jar + " (" + b.describe() + ")"));
-            System.out.println((exact ? "exact" : "hierarchical") + " forward, batch 1, " + heads + " heads, d " + dim
-                    + ", Nr 16, " + pairs + " pairs of calls alternated A B, B A");
+            System.out.println((exact ? "exact" : "hierarchical") + (gradients ? " backward (dq compared)" : " forward")
+                    + ", batch 1, " + heads + " heads, d " + dim + ", Nr 16, " + pairs
+                    + " pairs of calls alternated A B, B A");
             for (int length : lengths) {
                 System.out.println(pair(a, b, heads, length, dim, causal, causal || causalB, pairs).line());
             }

@@ -19,8 +19,8 @@ class PairedAbTest {
     @Test
     void theSameBuildTwiceGivesTheSameBitsFromSeparateClassLoaders() throws Exception {
         Path library = Path.of(CpuBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (PairedAb.Build a = new PairedAb.Build(library, false);
-             PairedAb.Build b = new PairedAb.Build(library, false)) {
+        try (PairedAb.Build a = new PairedAb.Build(library, false, false);
+             PairedAb.Build b = new PairedAb.Build(library, false, false)) {
             Object problem = a.problem(2, 512, 16, false, new float[2 * 512 * 16], new float[2 * 512 * 16],
                     new float[2 * 512 * 16]);
             assertNotSame(AttentionProblem.class, problem.getClass(), "A's classes must not be the test's");
@@ -40,8 +40,8 @@ class PairedAbTest {
     @Test
     void causalAgainstBidirectionalRunsEachSideInItsOwnMode() throws Exception {
         Path library = Path.of(CpuBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (PairedAb.Build a = new PairedAb.Build(library, false);
-             PairedAb.Build b = new PairedAb.Build(library, false)) {
+        try (PairedAb.Build a = new PairedAb.Build(library, false, false);
+             PairedAb.Build b = new PairedAb.Build(library, false, false)) {
             PairedAb.Pairing same = PairedAb.pair(a, b, 2, 512, 16, true, true, 2);
             PairedAb.Pairing modes = PairedAb.pair(a, b, 2, 512, 16, false, true, 2);
             assertEquals(0.0, same.maxDifference(), same.line());
@@ -49,6 +49,21 @@ class PairedAbTest {
             assertTrue(modes.maxDifference() > 0, modes.line());
             assertTrue(modes.line().contains("A bidirectional, B causal") && modes.line().contains("the modes differ"),
                     modes.line());
+        }
+    }
+
+    @Test
+    void theBackwardIsTimedOnASavedForwardAndComparesDq() throws Exception {
+        Path library = Path.of(CpuBackend.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (PairedAb.Build a = new PairedAb.Build(library, false, true);
+             PairedAb.Build b = new PairedAb.Build(library, false, true);
+             PairedAb.Build forward = new PairedAb.Build(library, false, false)) {
+            PairedAb.Pairing backward = PairedAb.pair(a, b, 2, 512, 16, false, false, 2);
+            assertEquals(0.0, backward.maxDifference(), backward.line());
+            assertTrue(backward.medianA() > 0 && Double.isFinite(backward.ratio()), backward.line());
+            // a backward against a forward: dq is not the output, so the comparison sees the difference
+            PairedAb.Pairing mixed = PairedAb.pair(a, forward, 2, 512, 16, false, false, 2);
+            assertTrue(mixed.maxDifference() > 0, mixed.line());
         }
     }
 
