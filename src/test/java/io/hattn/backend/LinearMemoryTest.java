@@ -36,8 +36,8 @@ class LinearMemoryTest {
     private static void assertLinear(String what, int shorter, int longer,
                                      BiFunction<AttentionBackend, AttentionProblem, float[]> call) {
         // the first calls run interpreted, where every vector operation allocates: measure compiled calls only, at
-        // both lengths (a first call at the longer one once read 659 bytes per token where the next read 26: code
-        // recompiled mid-call ran interpreted)
+        // both lengths (this test runs in a JVM of its own, see pom.xml: after the whole suite the JIT sometimes
+        // left vector call sites boxed, 586-659 bytes per token against 26)
         for (int warmup = 0; warmup < 3; warmup++) {
             measure(shorter, call);
         }
