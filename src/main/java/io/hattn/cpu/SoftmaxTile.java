@@ -34,6 +34,8 @@ final class SoftmaxTile {
      * forward on AVX-512, and the exact path folds once per row instead of once per key tile.
      */
     private final float[] partialDenominators;
+    /** Whether {@link #partialDenominators} may hold sums not yet folded (else every one is 0). */
+    private boolean partialsPending;
     /**
      * Per lane, the sum of 0 x every output value {@link #writeNormalized} wrote: 0 while all are finite, NaN once
      * one is not. Checked as the rows are written, while they are in registers: a separate scan of the output
@@ -110,7 +112,6 @@ final class SoftmaxTile {
                 float factor = rescaleFactors[r];
                 if (factor != 1f) {
                     denominators[r] *= factor;
-                    TileKernels.scale(partialDenominators, r * Simd.LANES, Simd.LANES, factor);
                     TileKernels.scale(numerators, r * valueDim, valueDim, factor);
                 }
             }
@@ -149,7 +150,6 @@ final class SoftmaxTile {
             for (int r = 0; r < usedRows; r++) {
                 int parent = (firstChild + r) >> 1;
                 denominators[r] = parentDenominators[parent] * rescaleFactors[r];
-                Arrays.fill(partialDenominators, r * Simd.LANES, (r + 1) * Simd.LANES, 0f);
                 TileKernels.scaleInto(parentNumerators, parent * valueDim, numerators, r * valueDim, valueDim,
                         rescaleFactors[r]);
             }
@@ -294,6 +294,7 @@ final class SoftmaxTile {
             TileKernels.addSegmentDots(scores, r * scoreStride, segmentWidth, segments, keyWeights, segmentWeightRow,
                     partialDenominators, r * Simd.LANES);
         }
+        partialsPending = true;
     }
 
     /** The first {@code usedRows} denominators, complete: the partial sums folded in (and cleared). */
@@ -303,9 +304,14 @@ final class SoftmaxTile {
     }
 
     private void foldDenominators(int usedRows) {
+        if (!partialsPending) {
+            // nothing added since the last fold (the lanes step adds to the denominators directly): all 0
+            return;
+        }
         for (int r = 0; r < usedRows; r++) {
             denominators[r] += TileKernels.sumAndClear(partialDenominators, r * Simd.LANES, Simd.LANES);
         }
+        partialsPending = usedRows < rows;
     }
 
     /**
