@@ -347,11 +347,33 @@ final class TileKernels {
      */
     static void accumulateValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
                                  float[] v, int dv, float[] y, int[] zeroHalves) {
+        accumulateValues(p, pStride, 1, rows, valueOffset, segments, width, v, dv, y, zeroHalves);
+    }
+
+    /**
+     * {@link #accumulateValues} for weights stored transposed, {@code pT[(g * width + c) * rows + r]} (a tile whose
+     * rows are vector lanes, {@link SoftmaxTile}): the same register tiles, reading the weights through a column
+     * stride.
+     */
+    static void accumulateValuesTransposed(float[] pT, int rows, int[] valueOffset, int segments, int width,
+                                           float[] v, int dv, float[] y, int[] zeroHalves) {
+        accumulateValues(pT, 1, rows, rows, valueOffset, segments, width, v, dv, y, zeroHalves);
+    }
+
+    /** Whether the lanes step's {@link #accumulateValuesTransposed} takes rows of this value width in whole vectors. */
+    static boolean valuesTransposedFit(int dv) {
+        return Simd.ENABLED && Simd.WIDE_TILES && dv % Simd.LANES == 0;
+    }
+
+    /** The register tiles for weight (row r, column c) at {@code p[r * pStride + c * pColumn]}. */
+    private static void accumulateValues(float[] p, int pStride, int pColumn, int rows, int[] valueOffset,
+                                         int segments, int width, float[] v, int dv, float[] y, int[] zeroHalves) {
         int vectors = Simd.ENABLED ? dv / Simd.LANES : 0;
         int r = 0;
-        if (Simd.EIGHT_ROW_TILES && zeroHalves == null && vectors == 4 && rows >= LARGE_TILE_ROWS) {
+        if (Simd.EIGHT_ROW_TILES && zeroHalves == null && vectors == 4 && rows >= LARGE_TILE_ROWS && pColumn == 1) {
             // 6 rows of 4 vectors: each value vector loaded feeds 6 rows instead of 4 (the value block is re-read
-            // from L2 for every group of rows); the known-zero quadrants of coarse blocks stay with 4 x 4
+            // from L2 for every group of rows); the known-zero quadrants of coarse blocks stay with 4 x 4. Row-major
+            // weights only: a column stride in this, the exact path's kernel, cost it 2% (bench/ab, 4K)
             for (; r + 6 <= rows; r += 6) {
                 values6x4(p, pStride, r, valueOffset, segments, width, v, dv, y);
             }
@@ -360,14 +382,14 @@ final class TileKernels {
             // one vector per row (heads of 16 on AVX-512, the training models' width): 8 rows keep 8 FMAs in
             // flight, where 4 chains of latency 4 leave half of two FMA ports idle
             for (; r + 8 <= rows; r += 8) {
-                values8x1(p, pStride, 1, r, valueOffset, segments, width, v, dv, y);
+                values8x1(p, pStride, pColumn, r, valueOffset, segments, width, v, dv, y);
             }
         }
         for (; r + 4 <= rows; r += 4) {
             int chunk = 0;
             if (Simd.WIDE_TILES) {
                 for (; chunk + 4 <= vectors; chunk += 4) {
-                    values4x4(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y,
+                    values4x4(p, pStride, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y,
                             zeroHalves);
                 }
             }
@@ -375,55 +397,22 @@ final class TileKernels {
                 // two vectors (dv = 16 on AVX2): eight accumulators keep both FMA ports busy, where two passes
                 // of 4x1 wait on the FMA latency with four
                 for (; chunk + 2 <= vectors; chunk += 2) {
-                    values4x2(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                    values4x2(p, pStride, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
                 }
             }
             for (; chunk < vectors; chunk++) {
-                values4x1(p, pStride, 1, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                values4x1(p, pStride, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         for (; r < rows; r++) {
             for (int chunk = 0; chunk < vectors; chunk++) {
-                values1x1(p, pStride, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
+                values1x1(p, pStride, pColumn, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
             }
         }
         int fromX = vectors * Simd.LANES;
         if (fromX < dv) {
-            scalarValues(p, pStride, rows, valueOffset, segments, width, v, dv, fromX, y);
+            scalarValues(p, pStride, pColumn, rows, valueOffset, segments, width, v, dv, fromX, y);
         }
-    }
-
-    /**
-     * {@link #accumulateValues} for weights stored transposed, {@code pT[(g * width + c) * rows + r]} (a tile whose
-     * rows are vector lanes, {@link SoftmaxTile}): rows a multiple of 8, dv whole vectors (wide tiles); the same
-     * register tiles, reading the weights through a column stride.
-     */
-    static void accumulateValuesTransposed(float[] pT, int rows, int[] valueOffset, int segments, int width,
-                                           float[] v, int dv, float[] y, int[] zeroHalves) {
-        int vectors = dv / Simd.LANES;
-        if (vectors == 1) {
-            for (int r = 0; r < rows; r += 8) {
-                values8x1(pT, 1, rows, r, valueOffset, segments, width, v, dv, y);
-            }
-            return;
-        }
-        for (int r = 0; r < rows; r += 4) {
-            int chunk = 0;
-            for (; chunk + 4 <= vectors; chunk += 4) {
-                values4x4(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y, zeroHalves);
-            }
-            for (; chunk + 2 <= vectors; chunk += 2) {
-                values4x2(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
-            }
-            for (; chunk < vectors; chunk++) {
-                values4x1(pT, 1, rows, r, valueOffset, segments, width, v, dv, chunk * Simd.LANES, y);
-            }
-        }
-    }
-
-    /** Whether {@link #accumulateValuesTransposed} takes rows of this value width. */
-    static boolean valuesTransposedFit(int dv) {
-        return Simd.ENABLED && Simd.WIDE_TILES && dv % Simd.LANES == 0;
     }
 
     /** {@link #values4x4} for 6 rows and no known zeros: 24 accumulators, each value vector loaded once for 6 rows. */
@@ -707,25 +696,25 @@ final class TileKernels {
         }
     }
 
-    private static void values1x1(float[] p, int pStride, int r, int[] valueOffset, int segments, int width,
-                                  float[] v, int dv, int x0, float[] y) {
+    private static void values1x1(float[] p, int pStride, int pColumn, int r, int[] valueOffset, int segments,
+                                  int width, float[] v, int dv, int x0, float[] y) {
         for (int g = 0; g < segments; g++) {
             FloatVector a = FloatVector.fromArray(Simd.SPECIES, y, r * dv + x0);
-            int p0 = r * pStride + g * width;
+            int p0 = r * pStride + g * width * pColumn;
             for (int c = 0; c < width; c++) {
-                a = FloatVector.broadcast(Simd.SPECIES, p[p0 + c])
+                a = FloatVector.broadcast(Simd.SPECIES, p[p0 + c * pColumn])
                         .fma(FloatVector.fromArray(Simd.SPECIES, v, valueOffset[g] + c * dv + x0), a);
             }
             a.intoArray(y, r * dv + x0);
         }
     }
 
-    private static void scalarValues(float[] p, int pStride, int rows, int[] valueOffset, int segments, int width,
-                                     float[] v, int dv, int fromX, float[] y) {
+    private static void scalarValues(float[] p, int pStride, int pColumn, int rows, int[] valueOffset, int segments,
+                                     int width, float[] v, int dv, int fromX, float[] y) {
         for (int r = 0; r < rows; r++) {
             for (int g = 0; g < segments; g++) {
                 for (int c = 0; c < width; c++) {
-                    float weight = p[r * pStride + g * width + c];
+                    float weight = p[r * pStride + (g * width + c) * pColumn];
                     int vOff = valueOffset[g] + c * dv;
                     for (int x = fromX; x < dv; x++) {
                         y[r * dv + x] += weight * v[vOff + x];
