@@ -42,6 +42,8 @@ final class SoftmaxTile {
      * took 6% of the hierarchical forward.
      */
     private final float[] outputCheck = new float[Simd.LANES];
+    /** Each row's 1 / D (0 for a row that outputs zeros), for {@link #writeNormalized}. */
+    private final float[] rowScales;
     final float[] numerators;
     /** Per row, the factor that rescales its state to its new maximum: one vector exponential per tile. */
     private final float[] rescaleFactors;
@@ -81,6 +83,7 @@ final class SoftmaxTile {
         this.partialDenominators = new float[rows * Simd.LANES];
         this.numerators = new float[rows * valueDim];
         this.rescaleFactors = new float[rows];
+        this.rowScales = new float[rows];
         this.byLanes = TileKernels.BLOCK_TRANSPOSE && rows == Simd.LANES && segmentWidth == Simd.LANES
                 && TileKernels.valuesTransposedFit(valueDim);
         this.transposed = byLanes ? new float[rows * scoreStride] : null;
@@ -323,10 +326,9 @@ final class SoftmaxTile {
         foldDenominators(usedRows);
         for (int r = 0; r < usedRows; r++) {
             float d = denominators[r];
-            float inverse = d > 0f && queryWeights[firstQuery + r] > 0f ? 1f / d : 0f;
-            TileKernels.scaleIntoChecked(numerators, r * valueDim, out, outOffset + r * valueDim, valueDim, inverse,
-                    outputCheck);
+            rowScales[r] = d > 0f && queryWeights[firstQuery + r] > 0f ? 1f / d : 0f;
         }
+        TileKernels.scaleRowsIntoChecked(numerators, 0, out, outOffset, usedRows, valueDim, rowScales, outputCheck);
     }
 
     /**
