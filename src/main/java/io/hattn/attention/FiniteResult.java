@@ -27,15 +27,28 @@ public final class FiniteResult {
      * the search for the index only when it fails.
      */
     static void requireFiniteInput(String name, float[] values) {
+        int bad = firstNonFinite(values);
+        if (bad >= 0) {
+            throw new IllegalArgumentException(notFinite(name, values, bad));
+        }
+    }
+
+    /** The index of the first NaN or infinity in {@code values}, -1 when there is none (a vector scan first). */
+    public static int firstNonFinite(float[] values) {
         if (allFinite(values, 0, values.length)) {
-            return;
+            return -1;
         }
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + " must hold finite numbers, found " + values[i]
-                        + " at flat index " + i);
+                return i;
             }
         }
+        return -1;
+    }
+
+    /** The message for a tensor named {@code name} whose element {@code index} is not finite. */
+    public static String notFinite(String name, float[] values, int index) {
+        return name + " must hold finite numbers, found " + values[index] + " at flat index " + index;
     }
 
     /**

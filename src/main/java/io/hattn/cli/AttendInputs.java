@@ -2,6 +2,7 @@ package io.hattn.cli;
 
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
+import io.hattn.attention.FiniteResult;
 import io.hattn.io.Npy;
 import io.hattn.io.NpyArray;
 import io.hattn.io.NpyFormatException;
@@ -112,11 +113,9 @@ final class AttendInputs {
     /** Throws naming the option and the first non-finite element (the library would, without the option). */
     static void requireFinite(String option, NpyArray array) {
         float[] data = array.data();
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
-                throw new BadInputException(option + " must hold finite numbers, found " + data[i]
-                        + " at flat index " + i);
-            }
+        int bad = FiniteResult.firstNonFinite(data);
+        if (bad >= 0) {
+            throw new BadInputException(FiniteResult.notFinite(option, data, bad));
         }
     }
 }
