@@ -102,7 +102,7 @@ final class ExactBackward {
             if (t < spec.length() && weights[t] > 0f) {
                 float inverse = 1f / saved.rowDenominators()[row];
                 offsets[t] = saved.rowOffsets()[row];
-                deltas[t] = TileKernels.dot(dOut, row * dv, saved.output(), row * dv, dv) * inverse;
+                deltas[t] = VectorMath.dot(dOut, row * dv, saved.output(), row * dv, dv) * inverse;
                 TileKernels.scaleInto(dOut, row * dv, rowGradients, t * dv, dv, inverse);
             } else {
                 offsets[t] = Float.POSITIVE_INFINITY;

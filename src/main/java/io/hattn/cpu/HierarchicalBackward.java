@@ -203,7 +203,7 @@ final class HierarchicalBackward {
             if (t < spec.length() && weights[pyramid.weightIndex(0, t)] > 0f) {
                 float inverse = 1f / saved.rowDenominators()[row];
                 workspace.minOffsets[t] = saved.rowOffsets()[row];
-                workspace.deltas[t] = TileKernels.dot(dOut, row * dv, saved.output(), row * dv, dv) * inverse;
+                workspace.deltas[t] = VectorMath.dot(dOut, row * dv, saved.output(), row * dv, dv) * inverse;
                 TileKernels.scaleInto(dOut, row * dv, workspace.rowGradients, t * dv, dv, inverse);
             } else {
                 workspace.minOffsets[t] = Float.POSITIVE_INFINITY;

@@ -19,10 +19,15 @@ public final class NormKernels {
      */
     public static void forward(float[] x, int from, int to, int width, float epsilon, float[] weights, int gain,
                                int bias, float[] y, float[] means, float[] reciprocals) {
+        float[] lanes = new float[VectorMath.LANES];
+        // a row's sum as its dot product with ones, which is exact: the same additions, and no vector of sums to hand
+        // to another method (see VectorMath.sumOfLanes)
+        float[] ones = new float[width];
+        java.util.Arrays.fill(ones, 1f);
         for (int r = from; r < to; r++) {
             int row = r * width;
-            float mean = sum(x, row, width) / width;
-            float reciprocal = (float) (1 / Math.sqrt(centredSquares(x, row, width, mean) / width + epsilon));
+            float mean = VectorMath.dot(x, row, ones, 0, width) / width;
+            float reciprocal = (float) (1 / Math.sqrt(centredSquares(x, row, width, mean, lanes) / width + epsilon));
             int c = 0;
             if (Simd.ENABLED) {
                 for (; c + Simd.LANES <= width; c += Simd.LANES) {
@@ -46,6 +51,7 @@ public final class NormKernels {
      */
     public static void backward(float[] x, float[] dy, int from, int to, int width, float[] weights, int gain,
                                 float[] means, float[] reciprocals, float[] dx, float[] partial) {
+        float[] lanes = new float[VectorMath.LANES];
         for (int r = from; r < to; r++) {
             int row = r * width;
             float mean = means[r];
@@ -65,8 +71,10 @@ public final class NormKernels {
                     gradient.fma(xhat, FloatVector.fromArray(Simd.SPECIES, partial, c)).intoArray(partial, c);
                     gradient.add(FloatVector.fromArray(Simd.SPECIES, partial, width + c)).intoArray(partial, width + c);
                 }
-                sumDxhat = VectorMath.sum(dxhatSums);
-                sumDxhatXhat = VectorMath.sum(productSums);
+                dxhatSums.intoArray(lanes, 0);
+                sumDxhat = VectorMath.sumOfLanes(lanes, 0, Simd.LANES);
+                productSums.intoArray(lanes, 0);
+                sumDxhatXhat = VectorMath.sumOfLanes(lanes, 0, Simd.LANES);
             }
             for (int t = c; t < width; t++) {
                 float xhat = (x[row + t] - mean) * reciprocal;
@@ -96,23 +104,7 @@ public final class NormKernels {
         }
     }
 
-    private static float sum(float[] x, int offset, int count) {
-        float total = 0;
-        int c = 0;
-        if (Simd.ENABLED) {
-            FloatVector sums = FloatVector.zero(Simd.SPECIES);
-            for (; c + Simd.LANES <= count; c += Simd.LANES) {
-                sums = sums.add(FloatVector.fromArray(Simd.SPECIES, x, offset + c));
-            }
-            total = VectorMath.sum(sums);
-        }
-        for (; c < count; c++) {
-            total += x[offset + c];
-        }
-        return total;
-    }
-
-    private static float centredSquares(float[] x, int offset, int count, float mean) {
+    private static float centredSquares(float[] x, int offset, int count, float mean, float[] lanes) {
         float total = 0;
         int c = 0;
         if (Simd.ENABLED) {
@@ -121,7 +113,8 @@ public final class NormKernels {
                 FloatVector centred = FloatVector.fromArray(Simd.SPECIES, x, offset + c).sub(mean);
                 sums = centred.fma(centred, sums);
             }
-            total = VectorMath.sum(sums);
+            sums.intoArray(lanes, 0);
+            total = VectorMath.sumOfLanes(lanes, 0, Simd.LANES);
         }
         for (; c < count; c++) {
             float centred = x[offset + c] - mean;

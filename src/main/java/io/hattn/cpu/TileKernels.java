@@ -788,7 +788,7 @@ final class TileKernels {
         if (!Simd.ENABLED || !Simd.WIDE_TILES || width % Simd.LANES != 0) {
             float sum = 0f;
             for (int g = 0; g < segments; g++) {
-                sum += dot(row, rowOff + g * width, weights, weightRows[g], width);
+                sum += VectorMath.dot(row, rowOff + g * width, weights, weightRows[g], width);
             }
             sums[sumsOff] += sum;
             return;
@@ -805,37 +805,19 @@ final class TileKernels {
     }
 
     /**
-     * {@code sum_c values[off + c]} for {@code c < count}, leaving those values 0: as {@link VectorMath#sum} where
-     * they are one vector (the order {@link #addSegmentDots}' callers always had), front to back otherwise.
+     * {@code sum_c values[off + c]} for {@code c < count}, leaving those values 0: as {@link VectorMath#sumOfLanes}
+     * where they are one vector (the order {@link #addSegmentDots}' callers always had), front to back otherwise.
      */
     static float sumAndClear(float[] values, int off, int count) {
         if (Simd.ENABLED && Simd.WIDE_TILES && count == Simd.LANES) {
-            FloatVector v = FloatVector.fromArray(Simd.SPECIES, values, off);
+            float sum = VectorMath.sumOfLanes(values, off, count);
             FloatVector.zero(Simd.SPECIES).intoArray(values, off);
-            return VectorMath.sum(v);
+            return sum;
         }
         float sum = 0f;
         for (int c = 0; c < count; c++) {
             sum += values[off + c];
             values[off + c] = 0f;
-        }
-        return sum;
-    }
-
-    /** {@code sum_c a[aOff + c] * b[bOff + c]} for {@code c < count}. */
-    static float dot(float[] a, int aOff, float[] b, int bOff, int count) {
-        float sum = 0f;
-        int c = 0;
-        if (Simd.ENABLED && count >= Simd.LANES) {
-            FloatVector acc = FloatVector.zero(Simd.SPECIES);
-            for (; c + Simd.LANES <= count; c += Simd.LANES) {
-                acc = FloatVector.fromArray(Simd.SPECIES, a, aOff + c)
-                        .fma(FloatVector.fromArray(Simd.SPECIES, b, bOff + c), acc);
-            }
-            sum = VectorMath.sum(acc);
-        }
-        for (; c < count; c++) {
-            sum += a[aOff + c] * b[bOff + c];
         }
         return sum;
     }

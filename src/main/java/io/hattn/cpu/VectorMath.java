@@ -138,45 +138,71 @@ public final class VectorMath {
         return p * Float.intBitsToFloat((Float.floatToRawIntBits(rounded) - (ROUNDER_BITS - 127)) << 23);
     }
 
+    /** Floats in a vector of {@link Simd#SPECIES}: the size of a scratch for {@link #sumOfLanes}. */
+    public static final int LANES = Simd.LANES;
+
     /**
-     * The sum of the lanes by a fixed tree (lane i plus lane i + half, halving down to one lane): the same bits
-     * however the JIT compiles it (measured 5 ns against reduceLanes' 1.7 and a lane-by-lane loop's 13). Vectors of
-     * another shape than {@link Simd#SPECIES}, and JDK 17 (whose JIT boxes shuffles, see {@link Simd#WIDE_TILES}),
-     * add lane by lane.
+     * The sum of {@code count <= }{@link #LANES} floats from {@code offset}: when they are one vector of
+     * {@link Simd#SPECIES}, by a fixed tree (lane i plus lane i + half, halving down to one lane), else one after
+     * another; the same bits however the JIT compiles it (the tree measured 5 ns against reduceLanes' 1.7 and a
+     * lane-by-lane loop's 13; reduceLanes' order is the JIT's). The lanes come in an array, not as a vector: a vector
+     * passed to a method the JIT did not inline is boxed, an allocation per call (with the vector form kept out of
+     * line the d = 4 forward allocated 199.5 bytes per token against 7.5, and after the whole test suite the JIT
+     * sometimes did that by itself). {@link #dot} with ones, which is exact, so its fold is the one fold.
      */
-    public static float sum(FloatVector v) {
-        // kept this small (two calls C2 inlines into its callers): when sum itself grew past the inlining limit,
-        // callers such as TileKernels.dot boxed the vector they passed (LinearMemoryTest, narrow tiles)
-        return v.species() == Simd.SPECIES && FOLDED ? foldedSum(v) : laneByLaneSum(v);
+    public static float sumOfLanes(float[] lanes, int offset, int count) {
+        return dot(lanes, offset, ONES, 0, count);
     }
 
-    /** Whether {@link #foldedSum} applies: wide tiles, and 2 to 16 lanes (the folds below). */
+    private static final float[] ONES = ones(Simd.LANES);
+
+    private static float[] ones(int count) {
+        float[] ones = new float[count];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
+    }
+
+    /**
+     * {@code sum_c a[aOff + c] * b[bOff + c]} for {@code c < count}: one vector of FMAs whose lanes are summed by a
+     * fixed tree ({@link #sumOfLanes}), then the scalar tail. The fold stays here, on the vector in registers: handing
+     * the vector to a method is what boxes it, and a round trip through an array measured 10-50% slower in the
+     * backward's and decoding's dot products (a 64-byte store and load across cache lines do not forward).
+     */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int count) {
+        float sum = 0f;
+        int c = 0;
+        if (Simd.ENABLED && count >= Simd.LANES) {
+            FloatVector v = FloatVector.zero(Simd.SPECIES);
+            for (; c + Simd.LANES <= count; c += Simd.LANES) {
+                v = FloatVector.fromArray(Simd.SPECIES, a, aOff + c)
+                        .fma(FloatVector.fromArray(Simd.SPECIES, b, bOff + c), v);
+            }
+            if (FOLDED) {
+                if (Simd.LANES >= 16) {
+                    v = v.add(v.rearrange(FOLD_8));
+                }
+                if (Simd.LANES >= 8) {
+                    v = v.add(v.rearrange(FOLD_4));
+                }
+                if (Simd.LANES >= 4) {
+                    v = v.add(v.rearrange(FOLD_2));
+                }
+                sum = v.add(v.rearrange(FOLD_1)).lane(0);
+            } else {
+                sum = v.lane(0);
+                for (int lane = 1; lane < Simd.LANES; lane++) {
+                    sum += v.lane(lane);
+                }
+            }
+        }
+        for (; c < count; c++) {
+            sum += a[aOff + c] * b[bOff + c];
+        }
+        return sum;
+    }
+
+    /** Whether {@link #sumOfLanes} folds: wide tiles, and 2 to 16 lanes (the folds below). */
     private static final boolean FOLDED = Simd.WIDE_TILES && Simd.LANES >= 2 && Simd.LANES <= 16;
-
-    private static float laneByLaneSum(FloatVector v) {
-        float total = v.lane(0);
-        for (int lane = 1; lane < v.length(); lane++) {
-            total += v.lane(lane);
-        }
-        return total;
-    }
-
-    /**
-     * Written out, each fold a constant: a loop over an array of shuffles left C2 a call it sometimes did not
-     * inline, and then every vector crossing it was boxed (LinearMemoryTest: quadratic allocation).
-     */
-    private static float foldedSum(FloatVector v) {
-        if (Simd.LANES >= 16) {
-            v = v.add(v.rearrange(FOLD_8));
-        }
-        if (Simd.LANES >= 8) {
-            v = v.add(v.rearrange(FOLD_4));
-        }
-        if (Simd.LANES >= 4) {
-            v = v.add(v.rearrange(FOLD_2));
-        }
-        return v.add(v.rearrange(FOLD_1)).lane(0);
-    }
 
     private static final VectorShuffle<Float> FOLD_8 = fold(8);
     private static final VectorShuffle<Float> FOLD_4 = fold(4);

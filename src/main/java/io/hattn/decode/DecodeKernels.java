@@ -1,11 +1,10 @@
 package io.hattn.decode;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The two loops of one decoding step, a dot product and a scaled add, with the Vector API or, with
+ * The scaled add of one decoding step (its dot products are {@code VectorMath.dot}), with the Vector API or, with
  * {@code -Dhattn.simd=false} (the switch of the CPU backend), plain scalar loops.
  */
 final class DecodeKernels {
@@ -19,24 +18,6 @@ final class DecodeKernels {
     /** Words for result lines, as the CPU backend writes them. */
     static String describe() {
         return SIMD ? "Vector API " + SPECIES.vectorBitSize() + "-bit" : "scalar (hattn.simd=false)";
-    }
-
-    /** a[ao .. ao+n) . b[bo .. bo+n). */
-    static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        int c = 0;
-        float sum = 0f;
-        if (SIMD && n >= SPECIES.length()) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            int bound = SPECIES.loopBound(n);
-            for (; c < bound; c += SPECIES.length()) {
-                acc = FloatVector.fromArray(SPECIES, a, ao + c).fma(FloatVector.fromArray(SPECIES, b, bo + c), acc);
-            }
-            sum = io.hattn.cpu.VectorMath.sum(acc);
-        }
-        for (; c < n; c++) {
-            sum += a[ao + c] * b[bo + c];
-        }
-        return sum;
     }
 
     /** y[yo .. yo+n) += alpha * x[xo .. xo+n). */

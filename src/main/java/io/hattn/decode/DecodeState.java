@@ -1,5 +1,6 @@
 package io.hattn.decode;
 
+import io.hattn.cpu.VectorMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -275,7 +276,7 @@ public final class DecodeState implements HeadDecoder {
         for (int j = firstKey, slot = firstSlot; j <= t; j++, slot = slot + 1 == ring ? 0 : slot + 1) {
             float s = Float.NEGATIVE_INFINITY;
             if (fine.weights[slot] > 0) {
-                s = scale * DecodeKernels.dot(q, qOffset, fine.keys, slot * dim, dim) + biasAt(j - t);
+                s = scale * VectorMath.dot(q, qOffset, fine.keys, slot * dim, dim) + biasAt(j - t);
                 rowMax = Math.max(rowMax, s);
             }
             levelZeroScores[j - firstKey] = s;
@@ -351,7 +352,7 @@ public final class DecodeState implements HeadDecoder {
             int slot = firstSlot + (u - first);
             float s = Float.NEGATIVE_INFINITY;
             if (coarse.weights[slot] > 0) {
-                s = scale * DecodeKernels.dot(coarse.sampledQuery, 0, coarse.keys, slot * dim, dim)
+                s = scale * VectorMath.dot(coarse.sampledQuery, 0, coarse.keys, slot * dim, dim)
                         + biasAt(u - group);
                 max = Math.max(max, s);
             }

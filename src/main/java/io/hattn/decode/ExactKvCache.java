@@ -1,5 +1,6 @@
 package io.hattn.decode;
 
+import io.hattn.cpu.VectorMath;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -75,7 +76,7 @@ public final class ExactKvCache implements HeadDecoder {
             int tileEnd = Math.min(t + 1, tileStart + KEY_TILE);
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int j = tileStart; j < tileEnd; j++) {
-                float s = valid[j] ? scale * DecodeKernels.dot(q, qOffset, keys, j * dim, dim)
+                float s = valid[j] ? scale * VectorMath.dot(q, qOffset, keys, j * dim, dim)
                         : Float.NEGATIVE_INFINITY;
                 tileScores[j - tileStart] = s;
                 tileMax = Math.max(tileMax, s);

@@ -91,12 +91,56 @@ class VectorMathTest {
 
     @Test
     void sumAddsEveryLane() {
-        float[] lanes = new float[Simd.LANES];
+        float[] lanes = new float[Simd.LANES + 3];
         double exact = 0;
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = 1f + i * 0.25f;
-            exact += lanes[i];
+        for (int i = 0; i < Simd.LANES; i++) {
+            lanes[3 + i] = 1f + i * 0.25f;
+            exact += lanes[3 + i];
         }
-        assertEquals(exact, VectorMath.sum(FloatVector.fromArray(Simd.SPECIES, lanes, 0)), 0.0);
+        assertEquals(exact, VectorMath.sumOfLanes(lanes, 3, Simd.LANES), 0.0);
+    }
+
+    /**
+     * Lanes whose sum depends on the order of the additions: one vector is summed by the fixed tree (lane i plus lane
+     * i xor half, halving) where wide tiles fold, front to back otherwise (and for any other count), so that a run
+     * resumed in a fresh JVM gives the bits of the warm one.
+     */
+    @Test
+    void sumOfLanesAddsInAFixedOrder() {
+        float[] lanes = new float[Simd.LANES];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = (i % 3 == 0 ? 1.0e7f : 0.37f) * (1 + i * 0.011f) * (i % 2 == 0 ? 1 : -1);
+        }
+        float[] tree = lanes.clone();
+        for (int half = Simd.LANES / 2; half >= 1; half /= 2) {
+            float[] next = new float[tree.length];
+            for (int i = 0; i < tree.length; i++) {
+                next[i] = tree[i] + tree[i ^ half];
+            }
+            tree = next;
+        }
+        float inOrder = lanes[0];
+        for (int i = 1; i < lanes.length; i++) {
+            inOrder += lanes[i];
+        }
+        boolean folds = Simd.WIDE_TILES && Simd.LANES >= 2 && Simd.LANES <= 16;
+        assertEquals(Float.floatToIntBits(folds ? tree[0] : inOrder),
+                Float.floatToIntBits(VectorMath.sumOfLanes(lanes, 0, Simd.LANES)));
+        float firstThree = lanes[0] + lanes[1] + lanes[2];
+        assertEquals(Float.floatToIntBits(firstThree), Float.floatToIntBits(VectorMath.sumOfLanes(lanes, 0, 3)));
+    }
+
+    @Test
+    void dotMatchesTheDefinitionWithATail() {
+        int count = 4 * Simd.LANES + 5;
+        float[] a = new float[count + 2];
+        float[] b = new float[count + 7];
+        double exact = 0;
+        for (int c = 0; c < count; c++) {
+            a[2 + c] = (float) Math.sin(c);
+            b[7 + c] = (float) Math.cos(0.5 * c);
+            exact += (double) a[2 + c] * b[7 + c];
+        }
+        assertEquals(exact, VectorMath.dot(a, 2, b, 7, count), 1e-5);
     }
 }
