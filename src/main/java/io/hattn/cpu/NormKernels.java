@@ -19,7 +19,6 @@ public final class NormKernels {
      */
     public static void forward(float[] x, int from, int to, int width, float epsilon, float[] weights, int gain,
                                int bias, float[] y, float[] means, float[] reciprocals) {
-        float[] lanes = new float[VectorMath.LANES];
         // a row's sum as its dot product with ones, which is exact: the same additions, and no vector of sums to hand
         // to another method (see VectorMath.sumOfLanes)
         float[] ones = new float[width];
@@ -27,7 +26,8 @@ public final class NormKernels {
         for (int r = from; r < to; r++) {
             int row = r * width;
             float mean = VectorMath.dot(x, row, ones, 0, width) / width;
-            float reciprocal = (float) (1 / Math.sqrt(centredSquares(x, row, width, mean, lanes) / width + epsilon));
+            float squares = VectorMath.centredDot(x, row, mean, x, row, mean, width);
+            float reciprocal = (float) (1 / Math.sqrt(squares / width + epsilon));
             int c = 0;
             if (Simd.ENABLED) {
                 for (; c + Simd.LANES <= width; c += Simd.LANES) {
@@ -102,24 +102,5 @@ public final class NormKernels {
                 dx[row + c] += (dxhat - meanDxhat - xhat * meanDxhatXhat) * reciprocal;
             }
         }
-    }
-
-    private static float centredSquares(float[] x, int offset, int count, float mean, float[] lanes) {
-        float total = 0;
-        int c = 0;
-        if (Simd.ENABLED) {
-            FloatVector sums = FloatVector.zero(Simd.SPECIES);
-            for (; c + Simd.LANES <= count; c += Simd.LANES) {
-                FloatVector centred = FloatVector.fromArray(Simd.SPECIES, x, offset + c).sub(mean);
-                sums = centred.fma(centred, sums);
-            }
-            sums.intoArray(lanes, 0);
-            total = VectorMath.sumOfLanes(lanes, 0, Simd.LANES);
-        }
-        for (; c < count; c++) {
-            float centred = x[offset + c] - mean;
-            total += centred * centred;
-        }
-        return total;
     }
 }
