@@ -907,7 +907,8 @@ final class TileKernels {
     /**
      * {@link #scaleIntoChecked} for {@code rows} consecutive rows of {@code width}: row r times {@code factors[r]}.
      * With wide tiles the check stays in two registers across the rows, where a call per row carried it through
-     * memory: a chain of FMAs and a store-to-load forward per row, measured 2-5% of the hierarchical forward.
+     * memory: a chain of FMAs and a store-to-load forward per row (with the rows of four vectors of copy, scaleInto
+     * and pairMean, 3-4% off the hierarchical forward, bench/ab; alone it was within the noise).
      */
     static void scaleRowsIntoChecked(float[] src, int sOff, float[] dst, int dOff, int rows, int width,
                                      float[] factors, float[] check) {
