@@ -987,6 +987,43 @@ final class TileKernels {
         }
     }
 
+    /**
+     * {@link #pairMean} for {@code rows} consecutive pairs of rows: row t of {@code out} (at outOffset + t width) from
+     * rows 2t and 2t + 1 of {@code a} (from {@code first}), times {@code factors[t]}, or {@code factor} where factors
+     * is null. In place ({@code out == a}, outOffset == first) works: row t is written after rows 2t and 2t + 1 are
+     * read. The same bits as pairMean row by row. Why one loop over the rows: called per row, pairMean's bounds
+     * checks and loop set-up stayed in every call, and the passes reading the inputs ran at half a plain read's
+     * rate, out of cache as in it (the Zen 5 EPYC, docs/performance.md); in a loop over rows C2 hoists the checks.
+     */
+    static void pairMeanRows(float[] a, int first, int width, int rows, float[] factors, float factor, float[] out,
+                             int outOffset) {
+        if (Simd.ENABLED && Simd.WIDE_TILES && width == 4 * Simd.LANES) {
+            int lanes = Simd.LANES;
+            for (int t = 0; t < rows; t++) {
+                float f = factors == null ? factor : factors[t];
+                int x = first + 2 * t * width;
+                int y = x + width;
+                int o = outOffset + t * width;
+                FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, a, x)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, y)).mul(f);
+                FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, a, x + lanes)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + lanes)).mul(f);
+                FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, a, x + 2 * lanes)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + 2 * lanes)).mul(f);
+                FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, a, x + 3 * lanes)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + 3 * lanes)).mul(f);
+                v0.intoArray(out, o);
+                v1.intoArray(out, o + lanes);
+                v2.intoArray(out, o + 2 * lanes);
+                v3.intoArray(out, o + 3 * lanes);
+            }
+            return;
+        }
+        for (int t = 0; t < rows; t++) {
+            pairMean(a, first + 2 * t * width, width, factors == null ? factor : factors[t], out, outOffset + t * width);
+        }
+    }
+
     /** {@code dst[dOff + c] += src[sOff + c] * factor} for {@code c < count}. */
     static void addScaled(float[] src, int sOff, float[] dst, int dOff, int count, float factor) {
         int c = 0;
