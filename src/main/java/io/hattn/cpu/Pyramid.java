@@ -163,8 +163,19 @@ final class Pyramid {
         float[] w = scratch.weights;
         int rows = stripTokens() / 2;
         // level 1 from pairs of input rows; an invalid or padded row counts as zeros, as loadFinest stores it
-        if (allValid(problem, batch, firstToken, stripTokens())) {
-            // the usual strip, every token valid: each input read in one loop over its rows (pairMeanRows)
+        int firstLevel = 2;
+        if (allValid(problem, batch, firstToken, stripTokens()) && stripLevels >= 2 && !causal) {
+            // the usual strip, every token valid: levels 1 and 2 at once from each input, one loop over its rows
+            rows /= 2;
+            Arrays.fill(w, 0, rows, 4f);
+            int qk = (inputBase + firstToken) * dim;
+            TileKernels.quadMeanRows(problem.q(), qk, dim, rows, 0.5f, scratch.pair, q, 0);
+            TileKernels.quadMeanRows(problem.k(), qk, dim, rows, 0.5f, scratch.pair, k, 0);
+            TileKernels.quadMeanRows(problem.v(), (inputBase + firstToken) * valueDim, valueDim, rows, 1f,
+                    scratch.pair, v, 0);
+            firstLevel = 3;
+        } else if (allValid(problem, batch, firstToken, stripTokens())) {
+            // every token valid: each input read in one loop over its rows (pairMeanRows)
             Arrays.fill(w, 0, rows, 2f);
             int qk = (inputBase + firstToken) * dim;
             if (causal) {
@@ -205,7 +216,7 @@ final class Pyramid {
         }
         // levels 2 .. stripLevels in place: row t of the next level from rows 2t and 2t + 1, never read again
         float[] inverse = scratch.inverse;
-        for (int level = 2; level <= stripLevels; level++) {
+        for (int level = firstLevel; level <= stripLevels; level++) {
             rows /= 2;
             for (int t = 0; t < rows; t++) {
                 float firstWeight = w[2 * t];

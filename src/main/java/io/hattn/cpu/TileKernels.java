@@ -1024,6 +1024,35 @@ final class TileKernels {
         }
     }
 
+    /**
+     * Two levels of {@link #pairMeanRows} at once with one factor: row t of {@code out} from rows 4t .. 4t + 3 of
+     * {@code a} as ((a0 + a1) f + (a2 + a3) f) f, the same operations in the same order as two passes, so the same
+     * bits. The first level's rows never leave the registers (wide tiles, width of four vectors; otherwise each
+     * output row passes through {@code scratch}, of at least 2 width floats). In place works, as for pairMeanRows.
+     */
+    static void quadMeanRows(float[] a, int first, int width, int rows, float factor, float[] scratch, float[] out,
+                             int outOffset) {
+        if (!(Simd.ENABLED && Simd.WIDE_TILES && width == 4 * Simd.LANES)) {
+            for (int t = 0; t < rows; t++) {
+                pairMeanRows(a, first + 4 * t * width, width, 2, null, factor, scratch, 0);
+                pairMeanRows(scratch, 0, width, 1, null, factor, out, outOffset + t * width);
+            }
+            return;
+        }
+        int lanes = Simd.LANES;
+        for (int t = 0; t < rows; t++) {
+            int x = first + 4 * t * width;
+            int o = outOffset + t * width;
+            for (int c = 0; c < width; c += lanes) {
+                FloatVector first2 = FloatVector.fromArray(Simd.SPECIES, a, x + c)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, x + width + c)).mul(factor);
+                FloatVector second2 = FloatVector.fromArray(Simd.SPECIES, a, x + 2 * width + c)
+                        .add(FloatVector.fromArray(Simd.SPECIES, a, x + 3 * width + c)).mul(factor);
+                first2.add(second2).mul(factor).intoArray(out, o + c);
+            }
+        }
+    }
+
     /** {@code dst[dOff + c] += src[sOff + c] * factor} for {@code c < count}. */
     static void addScaled(float[] src, int sOff, float[] dst, int dOff, int count, float factor) {
         int c = 0;

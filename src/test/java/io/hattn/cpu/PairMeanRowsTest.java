@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link TileKernels#pairMeanRows} against its definition, (row 2t + row 2t + 1) x factor per element, bit for bit:
  * the coarsening passes use it where they called {@link TileKernels#pairMean} per row, and the backward rebuilds the
- * pyramid with the forward's bits. Widths of four vectors (its register body on JDK 21+), one vector, and odd ones
+ * pyramid with the forward's bits; {@link TileKernels#quadMeanRows}, two levels at once, against the same two
+ * levels of the definition. Widths of four vectors (its register body on JDK 21+), one vector, and odd ones
  * (scalar tails); one factor for all rows and a factor per row; into another array and in place; nothing outside
  * the written rows touched.
  */
@@ -56,6 +57,42 @@ class PairMeanRowsTest {
                     for (int i = 9 + rows * width; i < a.length; i++) {
                         assertEquals(a[i] + 0f, inPlace[i] + 0f, where + ", in place, untouched index " + i);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void fourRowsAtOnceAreTwoPassesOfPairsBitForBit() {
+        SplittableRandom random = new SplittableRandom(6);
+        for (int width : new int[] {4 * Simd.LANES, Simd.LANES, 64, 17, 1}) {
+            for (int rows : new int[] {1, 3, 8}) {
+                for (float factor : new float[] {0.5f, 1f}) {
+                    float[] a = new float[5 + 4 * rows * width + 3];
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] = (float) random.nextGaussian() * 1000f;
+                    }
+                    float[] expected = new float[rows * width];
+                    for (int t = 0; t < rows; t++) {
+                        for (int c = 0; c < width; c++) {
+                            int x = 5 + 4 * t * width + c;
+                            float first = (a[x] + a[x + width]) * factor;
+                            float second = (a[x + 2 * width] + a[x + 3 * width]) * factor;
+                            expected[t * width + c] = (first + second) * factor;
+                        }
+                    }
+                    String where = "width " + width + ", rows " + rows + ", factor " + factor;
+                    float[] out = new float[2 + rows * width];
+                    TileKernels.quadMeanRows(a, 5, width, rows, factor, new float[2 * width], out, 2);
+                    float[] inPlace = a.clone();
+                    TileKernels.quadMeanRows(inPlace, 5, width, rows, factor, new float[2 * width], inPlace, 5);
+                    for (int i = 0; i < rows * width; i++) {
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(out[2 + i]),
+                                where + ", index " + i);
+                        assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(inPlace[5 + i]),
+                                where + ", in place, index " + i);
+                    }
+                    assertEquals(0f, out[0] + out[1], where + ": nothing before the output");
                 }
             }
         }
