@@ -8,10 +8,20 @@ final class HeadWorkspace {
     final Pyramid pyramid;
     final LevelStates states;
 
+    /** The block scratch of a thread that runs a head's blocks in order (kept between calls: no garbage per call). */
+    final SoftmaxTile tile;
+    /** The states of one strip's finer levels, for the same thread; null without strips. */
+    final LevelStates stripStates;
+    /** 1 / valid children per row of a block being coarsened, for the same thread. */
+    final float[] inverseCount;
+
     HeadWorkspace(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
         pyramid = new Pyramid(paddedLength, block, levels, stripLevels, dim, valueDim);
         // the whole-sequence states hold levels >= max(1, stripLevels): the finer ones live in per-strip buffers
         states = new LevelStates(paddedLength, Math.max(1, stripLevels), levels, valueDim);
+        tile = new SoftmaxTile(block, block, 3, valueDim);
+        stripStates = stripLevels == 0 ? null : new LevelStates(block << stripLevels, 1, stripLevels, valueDim);
+        inverseCount = new float[block];
     }
 
     private final java.util.ArrayDeque<Pyramid> spareViews = new java.util.ArrayDeque<>();

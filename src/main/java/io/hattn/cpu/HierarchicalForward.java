@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * With at least as many heads as threads, each thread takes whole heads (no synchronisation per level);
  * otherwise heads run one after another with the blocks of each level in parallel. A causal head on a thread of
  * its own runs as one stream over its strips ({@link #streamCausal}), reading its inputs once. Nothing of size
- * L x L exists; buffers are per shape and thread, kept between calls; scratch is per chunk of blocks.
+ * L x L exists; buffers are per shape and thread, kept between calls, the block scratch too where a thread runs a
+ * head's blocks in order (heads at least as many as threads); blocks run in parallel take scratch per chunk.
  */
 final class HierarchicalForward {
 
@@ -123,7 +124,8 @@ final class HierarchicalForward {
             int current = level;
             int count = finestBlocks >> level;
             blocks.forEach(count, 1, (from, to) -> {
-                SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
+                SoftmaxTile tile = blocks == ParallelRange.SEQUENTIAL ? workspace.tile
+                        : new SoftmaxTile(nr, nr, 3, spec.valueDim());
                 for (int block = from; block < to; block++) {
                     runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out,
                             rowOffsets, rowDenominators);
@@ -138,10 +140,12 @@ final class HierarchicalForward {
         // (rebuilt from the inputs as the strips advance), and its states fit a small buffer: all in cache.
         int strips = pyramid.paddedLength / pyramid.stripTokens();
         blocks.forEach(strips, 1, (from, to) -> {
-            Pyramid local = blocks == ParallelRange.SEQUENTIAL ? pyramid : workspace.borrowView();
-            SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
-            LevelStates strip = new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
-            float[] inverseCount = new float[nr];
+            boolean alone = blocks == ParallelRange.SEQUENTIAL;
+            Pyramid local = alone ? pyramid : workspace.borrowView();
+            SoftmaxTile tile = alone ? workspace.tile : new SoftmaxTile(nr, nr, 3, spec.valueDim());
+            LevelStates strip = alone ? workspace.stripStates
+                    : new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
+            float[] inverseCount = alone ? workspace.inverseCount : new float[nr];
             if (from > 0) {
                 local.loadStrip(problem, b, h, from - 1, inverseCount);
             }
@@ -177,9 +181,9 @@ final class HierarchicalForward {
         int stripLevels = pyramid.stripLevels;
         int strips = pyramid.paddedLength / pyramid.stripTokens();
         LevelStates whole = workspace.states;
-        SoftmaxTile tile = new SoftmaxTile(nr, nr, 3, spec.valueDim());
-        LevelStates strip = new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
-        float[] inverseCount = new float[nr];
+        SoftmaxTile tile = workspace.tile;
+        LevelStates strip = workspace.stripStates;
+        float[] inverseCount = workspace.inverseCount;
         pyramid.sampleCausalWholeLevels(problem, b, h);
         for (int s = 0; s < strips; s++) {
             pyramid.loadStrip(problem, b, h, s, inverseCount);
@@ -250,8 +254,8 @@ final class HierarchicalForward {
         }
         for (int level = Math.max(1, stripLevels + 1); level < pyramid.levels; level++) {
             int coarse = level;
-            blocks.forEach(finestBlocks >> level, 64,
-                    (from, to) -> pyramid.coarsen(coarse, from, to, causal, new float[nr]));
+            blocks.forEach(finestBlocks >> level, 64, (from, to) -> pyramid.coarsen(coarse, from, to, causal,
+                    blocks == ParallelRange.SEQUENTIAL ? workspace.inverseCount : new float[nr]));
         }
     }
 

@@ -332,8 +332,9 @@ final class SoftmaxTile {
     }
 
     /**
-     * Clears {@code allFinite} unless every value {@link #writeNormalized} has written since this tile was made
-     * is finite: the threads of one forward share the flag, each tile reports once, when its work is done.
+     * Clears {@code allFinite} unless every value {@link #writeNormalized} has written since the last report (or
+     * since this tile was made) is finite, and starts the check afresh, so that a tile kept for the next call
+     * carries nothing over: the threads of one forward share the flag, each tile reports when its work is done.
      */
     void reportFiniteness(AtomicBoolean allFinite) {
         float sum = 0f;
@@ -343,5 +344,6 @@ final class SoftmaxTile {
         if (sum != 0f) {
             allFinite.set(false);
         }
+        Arrays.fill(outputCheck, 0f);
     }
 }

@@ -46,6 +46,41 @@ class NonFiniteOutputTest {
         }
     }
 
+    /**
+     * The backend keeps its block scratch between calls, the output check included: a call that overflowed must
+     * leave nothing behind, so the same backend's next call on finite-summing inputs succeeds and matches a fresh
+     * backend's output. Hierarchical with and without strips, both modes, one and two heads per thread; exact.
+     */
+    @ParameterizedTest(name = "L {0}, causal {1}, heads {2}, exact {3}")
+    @CsvSource({"200, false, 2, false", "200, true, 2, false", "8192, false, 4, false", "8192, true, 4, false",
+                "8192, false, 1, false", "200, false, 2, true", "1000, true, 2, true"})
+    void aCallAfterAnOverflowStartsClean(int length, boolean causal, int heads, boolean exact) {
+        int dim = 16;
+        int valueDim = 64;
+        AttentionSpec spec = new AttentionSpec(1, heads, length, dim, valueDim, 16, causal,
+                AttentionSpec.defaultScale(dim));
+        float[] q = Tensors.gaussian(heads * length * dim, 1);
+        float[] k = Tensors.gaussian(heads * length * dim, 2);
+        float[] finiteV = Tensors.gaussian(heads * length * valueDim, 3);
+        float[] overflowingV = finiteV.clone();
+        for (int row = 0; row < heads * length; row++) {
+            overflowingV[row * valueDim + 9] = 3e38f;
+        }
+        AttentionProblem finite = AttentionProblem.of(spec, q, k, finiteV);
+        float[] expected;
+        try (AttentionBackend fresh = Backends.open("cpu", null)) {
+            expected = run(fresh, finite, exact);
+        }
+        try (AttentionBackend backend = Backends.open("cpu", null)) {
+            assertThrows(FloatOverflowException.class,
+                    () -> run(backend, AttentionProblem.of(spec, q, k, overflowingV), exact));
+            float[] after = run(backend, finite, exact);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], after[i], 0f, "output " + i + " after an overflowing call");
+            }
+        }
+    }
+
     private static Object forBackward(AttentionBackend backend, AttentionProblem problem, boolean exact) {
         return exact ? backend.exactForBackward(problem) : backend.hierarchicalForBackward(problem);
     }
