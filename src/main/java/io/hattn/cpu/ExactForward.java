@@ -2,7 +2,6 @@ package io.hattn.cpu;
 
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,7 +24,7 @@ final class ExactForward {
     private final ParallelRange parallel;
     private Pyramid keys;
     /** Query tiles' scratch kept between chunks and calls (one per chunk in flight): no garbage per call. */
-    private final ArrayDeque<SoftmaxTile> idleTiles = new ArrayDeque<>();
+    private final KeptBuffers<SoftmaxTile> tiles = new KeptBuffers<>();
 
     ExactForward(ParallelRange parallel) {
         this.parallel = parallel;
@@ -61,13 +60,14 @@ final class ExactForward {
                 parallel.forEach(tiles, 64, (from, to) -> head.loadFinest(problem, batch, headIndex, from, to));
                 int outputRow = (b * spec.heads() + h) * spec.length();
                 parallel.forEach(tiles, 1, (from, to) -> {
-                    SoftmaxTile tile = borrowTile(spec.valueDim());
+                    SoftmaxTile tile = this.tiles.borrow(kept -> kept.valueDim == spec.valueDim(),
+                            () -> new SoftmaxTile(TILE, TILE, KEY_TILES_PER_STEP, spec.valueDim()));
                     for (int n = from; n < to; n++) {
                         attendTile(spec, head, balancedOrder(n, tiles, spec.causal()), tiles, tile, outputRow, out,
                                 rowOffsets, rowDenominators);
                     }
                     tile.reportFiniteness(finite);
-                    giveBack(tile);
+                    this.tiles.giveBack(tile);
                 });
             }
         }
@@ -86,26 +86,7 @@ final class ExactForward {
 
     void release() {
         keys = null;
-        synchronized (idleTiles) {
-            idleTiles.clear();
-        }
-    }
-
-    private SoftmaxTile borrowTile(int valueDim) {
-        synchronized (idleTiles) {
-            SoftmaxTile tile = idleTiles.poll();
-            if (tile != null && tile.valueDim == valueDim) {
-                return tile;
-            }
-            idleTiles.clear();
-        }
-        return new SoftmaxTile(TILE, TILE, KEY_TILES_PER_STEP, valueDim);
-    }
-
-    private void giveBack(SoftmaxTile tile) {
-        synchronized (idleTiles) {
-            idleTiles.push(tile);
-        }
+        tiles.clear();
     }
 
     /**

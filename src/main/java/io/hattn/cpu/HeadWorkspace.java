@@ -24,20 +24,17 @@ final class HeadWorkspace {
         inverseCount = new float[block];
     }
 
-    private final java.util.ArrayDeque<Pyramid> spareViews = new java.util.ArrayDeque<>();
+    private final KeptBuffers<Pyramid> spareViews = new KeptBuffers<>();
 
     /** A view of this pyramid with a ring of its own (kept for reuse), following the current head's level 0. */
-    synchronized Pyramid borrowView() {
-        Pyramid view = spareViews.poll();
-        if (view == null) {
-            return pyramid.withRing();
-        }
+    Pyramid borrowView() {
+        Pyramid view = spareViews.borrow(kept -> true, pyramid::withRing);
         view.followFinest(pyramid);
         return view;
     }
 
-    synchronized void returnView(Pyramid view) {
-        spareViews.push(view);
+    void returnView(Pyramid view) {
+        spareViews.giveBack(view);
     }
 
     boolean fits(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {

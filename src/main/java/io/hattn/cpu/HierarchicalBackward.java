@@ -5,7 +5,6 @@ import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
 import io.hattn.attention.SavedForward;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -29,7 +28,9 @@ final class HierarchicalBackward {
     static final int HEADS_IN_PARALLEL_UP_TO = 1 << 18;
 
     private final ParallelRange parallel;
-    private final ArrayDeque<BackwardWorkspace> idle = new ArrayDeque<>();
+    private final KeptBuffers<BackwardWorkspace> workspaces = new KeptBuffers<>();
+    /** Block scratch kept between chunks and calls (one per chunk in flight): no garbage per call. */
+    private final KeptBuffers<BlockScratch> scratches = new KeptBuffers<>();
     private BlockScores scores;
 
     HierarchicalBackward(ParallelRange parallel) {
@@ -62,23 +63,20 @@ final class HierarchicalBackward {
         return out.collect(spec);
     }
 
-    synchronized void release() {
-        idle.clear();
+    void release() {
+        workspaces.clear();
+        scratches.clear();
     }
 
-    private synchronized BackwardWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
-        BackwardWorkspace workspace = idle.poll();
-        if (workspace != null && workspace.fits(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(),
-                spec.valueDim())) {
-            return workspace;
-        }
-        idle.clear();
-        return new BackwardWorkspace(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(),
-                spec.valueDim());
+    private BackwardWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
+        return workspaces.borrow(
+                kept -> kept.fits(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(), spec.valueDim()),
+                () -> new BackwardWorkspace(shape.paddedLength(), spec.block(), shape.levels(), spec.dim(),
+                        spec.valueDim()));
     }
 
-    private synchronized void giveBack(BackwardWorkspace workspace) {
-        idle.push(workspace);
+    private void giveBack(BackwardWorkspace workspace) {
+        workspaces.giveBack(workspace);
     }
 
     /** The gradients being filled, and the bias gradient per head (batch entries summed at the end). */
@@ -130,6 +128,10 @@ final class HierarchicalBackward {
             gradients = new GradientTile(nr, nr, 3, dim, valueDim);
             this.bias = bias ? new float[4 * nr - 1] : null;
         }
+
+        boolean fits(int nr, int dim, int valueDim, boolean bias) {
+            return tile.rows == nr && tile.valueDim == valueDim && gradients.dim == dim && (this.bias != null) == bias;
+        }
     }
 
     private void runHead(SavedForward saved, float[] dOut, int head, BackwardWorkspace workspace,
@@ -174,13 +176,17 @@ final class HierarchicalBackward {
                 int blockStride = stride;
                 int inPhase = (count - first + stride - 1) / stride;
                 blocks.forEach(inPhase, 1, (from, to) -> {
-                    BlockScratch scratch = new BlockScratch(nr, spec.dim(), spec.valueDim(), out.headBias != null);
+                    boolean bias = out.headBias != null;
+                    BlockScratch scratch = scratches.borrow(kept -> kept.fits(nr, spec.dim(), spec.valueDim(), bias),
+                            () -> new BlockScratch(nr, spec.dim(), spec.valueDim(), bias));
                     for (int n = from; n < to; n++) {
                         runBlock(problem, h, workspace, current, firstBlock + n * blockStride, count, scratch);
                     }
                     if (scratch.bias != null) {
                         out.addBias(head, scratch.bias);
+                        Arrays.fill(scratch.bias, 0f);
                     }
+                    scratches.giveBack(scratch);
                 });
             }
             if (level > 0) {

@@ -3,7 +3,6 @@ package io.hattn.cpu;
 import io.hattn.attention.AttentionProblem;
 import io.hattn.attention.AttentionSpec;
 import io.hattn.attention.HierarchyShape;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,7 +37,7 @@ final class HierarchicalForward {
     private final ParallelRange parallel;
     /** Fine tokens per strip, or {@link #STRIP_FROM_WIDTHS}. */
     private final int stripTokens;
-    private final ArrayDeque<HeadWorkspace> idle = new ArrayDeque<>();
+    private final KeptBuffers<HeadWorkspace> workspaces = new KeptBuffers<>();
     private BlockScores scores;
 
     HierarchicalForward(ParallelRange parallel, int stripTokens) {
@@ -83,24 +82,21 @@ final class HierarchicalForward {
     }
 
     /** Drops the buffers kept between calls. */
-    synchronized void release() {
-        idle.clear();
+    void release() {
+        workspaces.clear();
     }
 
-    private synchronized HeadWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
+    private HeadWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
         int stripLevels = stripLevels(spec, shape);
-        HeadWorkspace workspace = idle.poll();
-        if (workspace != null && workspace.fits(shape.paddedLength(), spec.block(), shape.levels(), stripLevels,
-                spec.dim(), spec.valueDim())) {
-            return workspace;
-        }
-        idle.clear();
-        return new HeadWorkspace(shape.paddedLength(), spec.block(), shape.levels(), stripLevels, spec.dim(),
-                spec.valueDim());
+        return workspaces.borrow(
+                kept -> kept.fits(shape.paddedLength(), spec.block(), shape.levels(), stripLevels, spec.dim(),
+                        spec.valueDim()),
+                () -> new HeadWorkspace(shape.paddedLength(), spec.block(), shape.levels(), stripLevels, spec.dim(),
+                        spec.valueDim()));
     }
 
-    private synchronized void giveBack(HeadWorkspace workspace) {
-        idle.push(workspace);
+    private void giveBack(HeadWorkspace workspace) {
+        workspaces.giveBack(workspace);
     }
 
     private void runHead(AttentionProblem problem, int head, HeadWorkspace workspace, ParallelRange blocks,
