@@ -24,7 +24,7 @@ final class ExactForward {
     private final ParallelRange parallel;
     private Pyramid keys;
     /** Query tiles' scratch kept between chunks and calls (one per chunk in flight): no garbage per call. */
-    private final KeptBuffers<SoftmaxTile> tiles = new KeptBuffers<>();
+    private final KeptBuffers<SoftmaxTile> keptTiles = new KeptBuffers<>();
 
     ExactForward(ParallelRange parallel) {
         this.parallel = parallel;
@@ -60,14 +60,14 @@ final class ExactForward {
                 parallel.forEach(tiles, 64, (from, to) -> head.loadFinest(problem, batch, headIndex, from, to));
                 int outputRow = (b * spec.heads() + h) * spec.length();
                 parallel.forEach(tiles, 1, (from, to) -> {
-                    SoftmaxTile tile = this.tiles.borrow(kept -> kept.valueDim == spec.valueDim(),
+                    SoftmaxTile tile = keptTiles.borrow(kept -> kept.valueDim == spec.valueDim(),
                             () -> new SoftmaxTile(TILE, TILE, KEY_TILES_PER_STEP, spec.valueDim()));
                     for (int n = from; n < to; n++) {
                         attendTile(spec, head, balancedOrder(n, tiles, spec.causal()), tiles, tile, outputRow, out,
                                 rowOffsets, rowDenominators);
                     }
                     tile.reportFiniteness(finite);
-                    this.tiles.giveBack(tile);
+                    keptTiles.giveBack(tile);
                 });
             }
         }
@@ -86,7 +86,7 @@ final class ExactForward {
 
     void release() {
         keys = null;
-        tiles.clear();
+        keptTiles.clear();
     }
 
     /**
