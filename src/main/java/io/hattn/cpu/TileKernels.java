@@ -959,21 +959,7 @@ final class TileKernels {
         if (Simd.ENABLED) {
             if (Simd.WIDE_TILES) {
                 for (; c + 4 * Simd.LANES <= width; c += 4 * Simd.LANES) {
-                    int x = first + c;
-                    int y = x + width;
-                    int o = outOffset + c;
-                    FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, a, x)
-                            .add(FloatVector.fromArray(Simd.SPECIES, a, y)).mul(factor);
-                    FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, a, x + Simd.LANES)
-                            .add(FloatVector.fromArray(Simd.SPECIES, a, y + Simd.LANES)).mul(factor);
-                    FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, a, x + 2 * Simd.LANES)
-                            .add(FloatVector.fromArray(Simd.SPECIES, a, y + 2 * Simd.LANES)).mul(factor);
-                    FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, a, x + 3 * Simd.LANES)
-                            .add(FloatVector.fromArray(Simd.SPECIES, a, y + 3 * Simd.LANES)).mul(factor);
-                    v0.intoArray(out, o);
-                    v1.intoArray(out, o + Simd.LANES);
-                    v2.intoArray(out, o + 2 * Simd.LANES);
-                    v3.intoArray(out, o + 3 * Simd.LANES);
+                    pairMeanOfFourVectors(a, first + c, first + width + c, factor, out, outOffset + c);
                 }
             }
             for (; c + Simd.LANES <= width; c += Simd.LANES) {
@@ -988,6 +974,27 @@ final class TileKernels {
     }
 
     /**
+     * Four vectors of {@code (a[x + c] + a[y + c]) * factor} into {@code out} from {@code o}: the body of
+     * {@link #pairMean}'s and {@link #pairMeanRows}' wide loops. Every load comes before the first store, so the
+     * output may overlap the first input (in place). Arrays and offsets in, no vector crosses the call.
+     */
+    private static void pairMeanOfFourVectors(float[] a, int x, int y, float factor, float[] out, int o) {
+        int lanes = Simd.LANES;
+        FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, a, x)
+                .add(FloatVector.fromArray(Simd.SPECIES, a, y)).mul(factor);
+        FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, a, x + lanes)
+                .add(FloatVector.fromArray(Simd.SPECIES, a, y + lanes)).mul(factor);
+        FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, a, x + 2 * lanes)
+                .add(FloatVector.fromArray(Simd.SPECIES, a, y + 2 * lanes)).mul(factor);
+        FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, a, x + 3 * lanes)
+                .add(FloatVector.fromArray(Simd.SPECIES, a, y + 3 * lanes)).mul(factor);
+        v0.intoArray(out, o);
+        v1.intoArray(out, o + lanes);
+        v2.intoArray(out, o + 2 * lanes);
+        v3.intoArray(out, o + 3 * lanes);
+    }
+
+    /**
      * {@link #pairMean} for {@code rows} consecutive pairs of rows: row t of {@code out} (at outOffset + t width) from
      * rows 2t and 2t + 1 of {@code a} (from {@code first}), times {@code factors[t]}, or {@code factor} where factors
      * is null. In place ({@code out == a}, outOffset == first) works: row t is written after rows 2t and 2t + 1 are
@@ -998,29 +1005,16 @@ final class TileKernels {
     static void pairMeanRows(float[] a, int first, int width, int rows, float[] factors, float factor, float[] out,
                              int outOffset) {
         if (Simd.ENABLED && Simd.WIDE_TILES && width == 4 * Simd.LANES) {
-            int lanes = Simd.LANES;
             for (int t = 0; t < rows; t++) {
-                float f = factors == null ? factor : factors[t];
                 int x = first + 2 * t * width;
-                int y = x + width;
-                int o = outOffset + t * width;
-                FloatVector v0 = FloatVector.fromArray(Simd.SPECIES, a, x)
-                        .add(FloatVector.fromArray(Simd.SPECIES, a, y)).mul(f);
-                FloatVector v1 = FloatVector.fromArray(Simd.SPECIES, a, x + lanes)
-                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + lanes)).mul(f);
-                FloatVector v2 = FloatVector.fromArray(Simd.SPECIES, a, x + 2 * lanes)
-                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + 2 * lanes)).mul(f);
-                FloatVector v3 = FloatVector.fromArray(Simd.SPECIES, a, x + 3 * lanes)
-                        .add(FloatVector.fromArray(Simd.SPECIES, a, y + 3 * lanes)).mul(f);
-                v0.intoArray(out, o);
-                v1.intoArray(out, o + lanes);
-                v2.intoArray(out, o + 2 * lanes);
-                v3.intoArray(out, o + 3 * lanes);
+                pairMeanOfFourVectors(a, x, x + width, factors == null ? factor : factors[t], out,
+                        outOffset + t * width);
             }
             return;
         }
         for (int t = 0; t < rows; t++) {
-            pairMean(a, first + 2 * t * width, width, factors == null ? factor : factors[t], out, outOffset + t * width);
+            pairMean(a, first + 2 * t * width, width, factors == null ? factor : factors[t], out,
+                    outOffset + t * width);
         }
     }
 
