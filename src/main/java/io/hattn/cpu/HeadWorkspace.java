@@ -9,11 +9,11 @@ final class HeadWorkspace {
     final LevelStates states;
 
     /** The block scratch of a thread that runs a head's blocks in order (kept between calls: no garbage per call). */
-    final SoftmaxTile tile;
+    private final SoftmaxTile tile;
     /** The states of one strip's finer levels, for the same thread; null without strips. */
-    final LevelStates stripStates;
+    private final LevelStates stripStates;
     /** 1 / valid children per row of a block being coarsened, for the same thread. */
-    final float[] inverseCount;
+    private final float[] inverseCount;
 
     HeadWorkspace(int paddedLength, int block, int levels, int stripLevels, int dim, int valueDim) {
         pyramid = new Pyramid(paddedLength, block, levels, stripLevels, dim, valueDim);
@@ -22,6 +22,21 @@ final class HeadWorkspace {
         tile = new SoftmaxTile(block, block, 3, valueDim);
         stripStates = stripLevels == 0 ? null : new LevelStates(block << stripLevels, 1, stripLevels, valueDim);
         inverseCount = new float[block];
+    }
+
+    // Scratch for one chunk of blocks: the kept one when the thread runs the head's blocks in order ({@code alone}),
+    // a new one when chunks of the same head run side by side (each needs its own).
+
+    SoftmaxTile tile(boolean alone) {
+        return alone ? tile : new SoftmaxTile(pyramid.block, pyramid.block, 3, pyramid.valueDim);
+    }
+
+    LevelStates stripStates(boolean alone) {
+        return alone ? stripStates : new LevelStates(pyramid.stripTokens(), 1, pyramid.stripLevels, pyramid.valueDim);
+    }
+
+    float[] inverseCount(boolean alone) {
+        return alone ? inverseCount : new float[pyramid.block];
     }
 
     private final KeptBuffers<Pyramid> spareViews = new KeptBuffers<>();

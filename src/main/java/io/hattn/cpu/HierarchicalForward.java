@@ -87,7 +87,7 @@ final class HierarchicalForward {
     }
 
     private HeadWorkspace borrow(AttentionSpec spec, HierarchyShape shape) {
-        int stripLevels = stripLevels(spec, shape);
+        int stripLevels = stripLevels(spec, shape, stripTokens);
         return workspaces.borrow(
                 kept -> kept.fits(shape.paddedLength(), spec.block(), shape.levels(), stripLevels, spec.dim(),
                         spec.valueDim()),
@@ -120,8 +120,7 @@ final class HierarchicalForward {
             int current = level;
             int count = finestBlocks >> level;
             blocks.forEach(count, 1, (from, to) -> {
-                SoftmaxTile tile = blocks == ParallelRange.SEQUENTIAL ? workspace.tile
-                        : new SoftmaxTile(nr, nr, 3, spec.valueDim());
+                SoftmaxTile tile = workspace.tile(blocks == ParallelRange.SEQUENTIAL);
                 for (int block = from; block < to; block++) {
                     runBlock(problem, h, outputRow, pyramid, whole, whole, current, block, count, tile, out,
                             rowOffsets, rowDenominators);
@@ -138,10 +137,9 @@ final class HierarchicalForward {
         blocks.forEach(strips, 1, (from, to) -> {
             boolean alone = blocks == ParallelRange.SEQUENTIAL;
             Pyramid local = alone ? pyramid : workspace.borrowView();
-            SoftmaxTile tile = alone ? workspace.tile : new SoftmaxTile(nr, nr, 3, spec.valueDim());
-            LevelStates strip = alone ? workspace.stripStates
-                    : new LevelStates(pyramid.stripTokens(), 1, stripLevels, spec.valueDim());
-            float[] inverseCount = alone ? workspace.inverseCount : new float[nr];
+            SoftmaxTile tile = workspace.tile(alone);
+            LevelStates strip = workspace.stripStates(alone);
+            float[] inverseCount = workspace.inverseCount(alone);
             if (from > 0) {
                 local.loadStrip(problem, b, h, from - 1, inverseCount);
             }
@@ -177,9 +175,9 @@ final class HierarchicalForward {
         int stripLevels = pyramid.stripLevels;
         int strips = pyramid.paddedLength / pyramid.stripTokens();
         LevelStates whole = workspace.states;
-        SoftmaxTile tile = workspace.tile;
-        LevelStates strip = workspace.stripStates;
-        float[] inverseCount = workspace.inverseCount;
+        SoftmaxTile tile = workspace.tile(true);
+        LevelStates strip = workspace.stripStates(true);
+        float[] inverseCount = workspace.inverseCount(true);
         pyramid.sampleCausalWholeLevels(problem, b, h);
         for (int s = 0; s < strips; s++) {
             pyramid.loadStrip(problem, b, h, s, inverseCount);
@@ -251,16 +249,17 @@ final class HierarchicalForward {
         for (int level = Math.max(1, stripLevels + 1); level < pyramid.levels; level++) {
             int coarse = level;
             blocks.forEach(finestBlocks >> level, 64, (from, to) -> pyramid.coarsen(coarse, from, to, causal,
-                    blocks == ParallelRange.SEQUENTIAL ? workspace.inverseCount : new float[nr]));
+                    workspace.inverseCount(blocks == ParallelRange.SEQUENTIAL)));
         }
     }
 
     /**
-     * Levels below this one run strip by strip, in strips of Nr 2^stripLevels fine tokens (about stripTokens);
+     * Levels below this one run strip by strip, in strips of Nr 2^stripLevels fine tokens (about stripTokens, or
+     * chosen from the heads' widths with {@link #STRIP_FROM_WIDTHS}, as the forward does);
      * 0 when the sequence is no longer than one strip (or, with strips from the widths, shorter than
      * {@link #MIN_STRIPS} strips), and every level runs over the whole sequence.
      */
-    private int stripLevels(AttentionSpec spec, HierarchyShape shape) {
+    static int stripLevels(AttentionSpec spec, HierarchyShape shape, int stripTokens) {
         int tokens = stripTokens;
         if (stripTokens == STRIP_FROM_WIDTHS) {
             tokens = stripTokensFor(spec.dim(), spec.valueDim());

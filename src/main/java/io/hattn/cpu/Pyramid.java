@@ -164,7 +164,8 @@ final class Pyramid {
         int rows = stripTokens() / 2;
         // level 1 from pairs of input rows; an invalid or padded row counts as zeros, as loadFinest stores it
         int firstLevel = 2;
-        if (allValid(problem, batch, firstToken, stripTokens()) && stripLevels >= 2 && !causal) {
+        boolean everyTokenValid = allValid(problem, batch, firstToken, stripTokens());
+        if (everyTokenValid && stripLevels >= 2 && !causal) {
             // the usual strip, every token valid: levels 1 and 2 at once from each input, one loop over its rows
             rows /= 2;
             Arrays.fill(w, 0, rows, 4f);
@@ -174,7 +175,7 @@ final class Pyramid {
             TileKernels.quadMeanRows(problem.v(), (inputBase + firstToken) * valueDim, valueDim, rows, 1f,
                     scratch.pair, v, 0);
             firstLevel = 3;
-        } else if (allValid(problem, batch, firstToken, stripTokens())) {
+        } else if (everyTokenValid) {
             // every token valid: each input read in one loop over its rows (pairMeanRows)
             Arrays.fill(w, 0, rows, 2f);
             int qk = (inputBase + firstToken) * dim;

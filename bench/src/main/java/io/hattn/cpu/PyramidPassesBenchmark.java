@@ -65,12 +65,13 @@ public class PyramidPassesBenchmark {
     public void setUp() {
         AttentionSpec spec = AttentionSpec.of(1, HEADS, length, DIM, BLOCK, false);
         problem = RandomInputs.problem(spec, 20240601L);
-        int stripTokens = HierarchicalForward.stripTokensFor(DIM, DIM);
-        int stripLevels = 31 - Integer.numberOfLeadingZeros(stripTokens / BLOCK);
+        int stripLevels = HierarchicalForward.stripLevels(spec, spec.hierarchy(),
+                HierarchicalForward.STRIP_FROM_WIDTHS);
         int levels = spec.hierarchy().levels();
-        if (stripLevels >= levels || spec.hierarchy().paddedLength() != length) {
-            throw new IllegalArgumentException("length must be a power of two above one strip of " + stripTokens
-                    + " tokens, got " + length);
+        if (stripLevels == 0 || spec.hierarchy().paddedLength() != length) {
+            throw new IllegalArgumentException("length must be a power of two the forward runs in strips (at least "
+                    + HierarchicalForward.MIN_STRIPS + " strips of " + HierarchicalForward.stripTokensFor(DIM, DIM)
+                    + " tokens), got " + length);
         }
         pyramids = new Pyramid[HEADS];
         for (int h = 0; h < HEADS; h++) {
