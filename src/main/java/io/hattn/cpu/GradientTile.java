@@ -64,12 +64,13 @@ final class GradientTile {
     }
 
     /**
-     * Segment g's keys (transposed block at {@code keysTransposed[keyBlockBase]}, element (x, c) at
-     * {@code + x * width + c}) as rows, and its values (rows from {@code values[valueOffset]}) transposed.
+     * Segment g's keys (a transposed block at {@code keysTransposed[keyBlockBase]}, as {@link KeyPanels} lays it
+     * out) as rows, and its values (rows from {@code values[valueOffset]}) transposed the same way, for the score
+     * kernel that multiplies them by G.
      */
     void loadSegment(int g, float[] keysTransposed, int keyBlockBase, float[] values, int valueOffset) {
-        TileKernels.transpose(values, valueOffset, valueDim, width, valueDim, valuesTransposed, valueBase[g], width);
-        TileKernels.transpose(keysTransposed, keyBlockBase, width, dim, width, keyRows, keyBase[g], dim);
+        KeyPanels.transposeIn(values, valueOffset, valueDim, width, valueDim, valuesTransposed, valueBase[g]);
+        KeyPanels.transposeOut(keysTransposed, keyBlockBase, width, dim, keyRows, keyBase[g], dim);
     }
 
     /**

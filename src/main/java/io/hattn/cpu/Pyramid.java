@@ -96,7 +96,7 @@ final class Pyramid {
         return store(level).keysTransposed;
     }
 
-    /** Offset in {@link #keys} of block {@code b} of a level: element (x, c) at + x * block + c. */
+    /** Offset in {@link #keys} of block {@code b} of a level: transposed keys, laid out as {@link KeyPanels} says. */
     int keyBlockBase(int level, int b) {
         return store(level).row(level, b * block) * dim;
     }
@@ -240,7 +240,7 @@ final class Pyramid {
         System.arraycopy(q, 0, whole.queries, firstRow * dim, block * dim);
         System.arraycopy(v, 0, whole.values, firstRow * valueDim, block * valueDim);
         System.arraycopy(w, 0, whole.weights, firstRow, block);
-        TileKernels.transpose(k, 0, dim, block, dim, whole.keysTransposed, keyBlockBase(stripLevels, strip), block);
+        KeyPanels.transposeIn(k, 0, dim, block, dim, whole.keysTransposed, keyBlockBase(stripLevels, strip));
     }
 
     /**
@@ -371,12 +371,13 @@ final class Pyramid {
             int firstKey = (inputHead * length + b * block) * dim;
             if (!ScoreMasks.anyInvalid(finest.weights, firstRow, block)) {
                 // every token valid (so none padded): the block's keys as one transposition
-                TileKernels.transpose(k, firstKey, dim, block, dim, finest.keysTransposed, keyBase, block);
+                KeyPanels.transposeIn(k, firstKey, dim, block, dim, finest.keysTransposed, keyBase);
             } else {
                 for (int c = 0; c < block; c++) {
                     boolean valid = finest.weights[firstRow + c] > 0f;
                     for (int x = 0; x < dim; x++) {
-                        finest.keysTransposed[keyBase + c + x * block] = valid ? k[firstKey + c * dim + x] : 0f;
+                        finest.keysTransposed[keyBase + KeyPanels.index(x, c, block, dim)] =
+                                valid ? k[firstKey + c * dim + x] : 0f;
                     }
                 }
             }
@@ -450,10 +451,11 @@ final class Pyramid {
             int childBase = child == 0 ? left : right;
             int column0 = child * half;
             for (int x = 0; x < dim; x++) {
-                int inRow = childBase + x * block;
-                int outRow = outBase + x * block + column0;
                 for (int c = 0; c < half; c++) {
-                    out[outRow + c] = (in[inRow + 2 * c] + in[inRow + 2 * c + 1]) * inverseCount[column0 + c];
+                    out[outBase + KeyPanels.index(x, column0 + c, block, dim)] =
+                            (in[childBase + KeyPanels.index(x, 2 * c, block, dim)]
+                                    + in[childBase + KeyPanels.index(x, 2 * c + 1, block, dim)])
+                                    * inverseCount[column0 + c];
                 }
             }
         }

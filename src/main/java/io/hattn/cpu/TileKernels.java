@@ -18,8 +18,9 @@ final class TileKernels {
     }
 
     /**
-     * Scores of {@code rows} query rows against {@code segments} transposed key blocks of {@code width} columns:
-     * {@code s[r * sStride + g * width + c] = scale * sum_x q[q0 + r * d + x] * kT[keyBase[g] + x * width + c]}.
+     * Scores of {@code rows} query rows against {@code segments} transposed key blocks of {@code width} columns
+     * (laid out as {@link KeyPanels} says):
+     * {@code s[r * sStride + g * width + c] = scale * sum_x q[q0 + r * d + x] * kT[keyBase[g] + index(x, c)]}.
      * The vector body keeps 4 rows x 3 column vectors in registers, so each step loads 3 key vectors and 4
      * query scalars for 12 FMAs; columns past the last full vector and rows past the last group of 4 are
      * finished by narrower bodies.
@@ -49,7 +50,7 @@ final class TileKernels {
             // one column vector (a causal coarse block of Nr = 16 on AVX-512): 8 rows keep 8 FMAs in flight,
             // where 4 leave a core with two FMA ports of latency 4 half idle
             for (; r + 8 <= rows; r += 8) {
-                scores8x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, 0, vectorsPerSegment), s,
+                scores8x1(q, q0 + r * d, d, scale, kT, columnBase(keyBase, 0, vectorsPerSegment, d), s,
                         r * sStride + columnOut(0, vectorsPerSegment, width), sStride);
             }
         }
@@ -60,9 +61,9 @@ final class TileKernels {
         if (Simd.EIGHT_ROW_TILES && threes > 0 && rows >= LARGE_TILE_ROWS) {
             for (; eights + 8 <= rows; eights += 8) {
                 for (int j = 0; j < 3 * threes; j += 3) {
-                    scores8x3(q, q0 + eights * d, d, scale, kT, width,
-                            columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
-                            columnBase(keyBase, j + 2, vectorsPerSegment), s, eights * sStride, sStride,
+                    scores8x3(q, q0 + eights * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d),
+                            columnBase(keyBase, j + 1, vectorsPerSegment, d),
+                            columnBase(keyBase, j + 2, vectorsPerSegment, d), s, eights * sStride, sStride,
                             columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                             columnOut(j + 2, vectorsPerSegment, width));
                 }
@@ -71,9 +72,9 @@ final class TileKernels {
         for (; r + 4 <= rows; r += 4) {
             int j = r < eights ? 3 * threes : 0;
             for (; j < 3 * threes; j += 3) {
-                scores4x3(q, q0 + r * d, d, scale, kT, width,
-                        columnBase(keyBase, j, vectorsPerSegment), columnBase(keyBase, j + 1, vectorsPerSegment),
-                        columnBase(keyBase, j + 2, vectorsPerSegment), s, r * sStride, sStride,
+                scores4x3(q, q0 + r * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d),
+                        columnBase(keyBase, j + 1, vectorsPerSegment, d),
+                        columnBase(keyBase, j + 2, vectorsPerSegment, d), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width),
                         columnOut(j + 2, vectorsPerSegment, width));
             }
@@ -81,25 +82,25 @@ final class TileKernels {
             // boxed vectors on the narrow-tile path (LinearMemoryTest after Section10ChecksTest and
             // BackwardChecksTest: exact attention allocated 15.7x for 4x the length)
             if (j + 2 <= wide) {
-                scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
-                        columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
+                scores4x2(q, q0 + r * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d),
+                        columnBase(keyBase, j + 1, vectorsPerSegment, d), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width));
                 j += 2;
             }
             if (j + 2 <= wide) {
-                scores4x2(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment),
-                        columnBase(keyBase, j + 1, vectorsPerSegment), s, r * sStride, sStride,
+                scores4x2(q, q0 + r * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d),
+                        columnBase(keyBase, j + 1, vectorsPerSegment, d), s, r * sStride, sStride,
                         columnOut(j, vectorsPerSegment, width), columnOut(j + 1, vectorsPerSegment, width));
                 j += 2;
             }
             for (; j < vectorColumns; j++) {
-                scores4x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment), s,
+                scores4x1(q, q0 + r * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d), s,
                         r * sStride + columnOut(j, vectorsPerSegment, width), sStride);
             }
         }
         for (; r < rows; r++) {
             for (int j = 0; j < vectorColumns; j++) {
-                scores1x1(q, q0 + r * d, d, scale, kT, width, columnBase(keyBase, j, vectorsPerSegment), s,
+                scores1x1(q, q0 + r * d, d, scale, kT, columnBase(keyBase, j, vectorsPerSegment, d), s,
                         r * sStride + columnOut(j, vectorsPerSegment, width));
             }
         }
@@ -111,21 +112,22 @@ final class TileKernels {
         }
     }
 
-    private static int columnBase(int[] keyBase, int vectorColumn, int vectorsPerSegment) {
-        return keyBase[vectorColumn / vectorsPerSegment] + (vectorColumn % vectorsPerSegment) * Simd.LANES;
+    /** Where vector column j of the segments' key panels starts ({@link KeyPanels}: full panels, one vector wide). */
+    private static int columnBase(int[] keyBase, int vectorColumn, int vectorsPerSegment, int d) {
+        return keyBase[vectorColumn / vectorsPerSegment] + KeyPanels.panelBase(vectorColumn % vectorsPerSegment, d);
     }
 
     private static int columnOut(int vectorColumn, int vectorsPerSegment, int width) {
         return (vectorColumn / vectorsPerSegment) * width + (vectorColumn % vectorsPerSegment) * Simd.LANES;
     }
 
-    private static void scores4x3(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1, int k2,
+    private static void scores4x3(float[] q, int q0, int d, float scale, float[] kT, int k0, int k1, int k2,
                                   float[] s, int sRow, int sStride, int out0, int out1, int out2) {
         FloatVector a00 = FloatVector.zero(Simd.SPECIES);
         FloatVector a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
         for (int x = 0; x < d; x++) {
-            int k = x * stride;
+            int k = x * KeyPanels.PANEL;
             FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
             FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
             FloatVector c2 = FloatVector.fromArray(Simd.SPECIES, kT, k2 + k);
@@ -161,7 +163,7 @@ final class TileKernels {
     }
 
     /** {@link #scores4x3} for 8 rows: 24 accumulators, each key vector loaded once for 8 rows. */
-    private static void scores8x3(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1, int k2,
+    private static void scores8x3(float[] q, int q0, int d, float scale, float[] kT, int k0, int k1, int k2,
                                   float[] s, int sRow, int sStride, int out0, int out1, int out2) {
         FloatVector a00 = FloatVector.zero(Simd.SPECIES);
         FloatVector a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
@@ -169,7 +171,7 @@ final class TileKernels {
         FloatVector a40 = a00, a41 = a00, a42 = a00, a50 = a00, a51 = a00, a52 = a00;
         FloatVector a60 = a00, a61 = a00, a62 = a00, a70 = a00, a71 = a00, a72 = a00;
         for (int x = 0; x < d; x++) {
-            int k = x * stride;
+            int k = x * KeyPanels.PANEL;
             FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
             FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
             FloatVector c2 = FloatVector.fromArray(Simd.SPECIES, kT, k2 + k);
@@ -232,12 +234,12 @@ final class TileKernels {
         a72.mul(scale).intoArray(s, sRow + 7 * sStride + out2);
     }
 
-    private static void scores4x2(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, int k1,
+    private static void scores4x2(float[] q, int q0, int d, float scale, float[] kT, int k0, int k1,
                                   float[] s, int sRow, int sStride, int out0, int out1) {
         FloatVector a00 = FloatVector.zero(Simd.SPECIES);
         FloatVector a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         for (int x = 0; x < d; x++) {
-            int k = x * stride;
+            int k = x * KeyPanels.PANEL;
             FloatVector c0 = FloatVector.fromArray(Simd.SPECIES, kT, k0 + k);
             FloatVector c1 = FloatVector.fromArray(Simd.SPECIES, kT, k1 + k);
             FloatVector r0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]);
@@ -263,12 +265,12 @@ final class TileKernels {
         a31.mul(scale).intoArray(s, sRow + 3 * sStride + out1);
     }
 
-    private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s,
+    private static void scores4x1(float[] q, int q0, int d, float scale, float[] kT, int k0, float[] s,
                                   int out, int sStride) {
         FloatVector a0 = FloatVector.zero(Simd.SPECIES);
         FloatVector a1 = a0, a2 = a0, a3 = a0;
         for (int x = 0; x < d; x++) {
-            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * stride);
+            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * KeyPanels.PANEL);
             a0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(c, a0);
             a1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]).fma(c, a1);
             a2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]).fma(c, a2);
@@ -280,12 +282,12 @@ final class TileKernels {
         a3.mul(scale).intoArray(s, out + 3 * sStride);
     }
 
-    private static void scores8x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s,
+    private static void scores8x1(float[] q, int q0, int d, float scale, float[] kT, int k0, float[] s,
                                   int out, int sStride) {
         FloatVector a0 = FloatVector.zero(Simd.SPECIES);
         FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int x = 0; x < d; x++) {
-            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * stride);
+            FloatVector c = FloatVector.fromArray(Simd.SPECIES, kT, k0 + x * KeyPanels.PANEL);
             a0 = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(c, a0);
             a1 = FloatVector.broadcast(Simd.SPECIES, q[q0 + d + x]).fma(c, a1);
             a2 = FloatVector.broadcast(Simd.SPECIES, q[q0 + 2 * d + x]).fma(c, a2);
@@ -305,11 +307,11 @@ final class TileKernels {
         a7.mul(scale).intoArray(s, out + 7 * sStride);
     }
 
-    private static void scores1x1(float[] q, int q0, int d, float scale, float[] kT, int stride, int k0, float[] s, int out) {
+    private static void scores1x1(float[] q, int q0, int d, float scale, float[] kT, int k0, float[] s, int out) {
         FloatVector a = FloatVector.zero(Simd.SPECIES);
         for (int x = 0; x < d; x++) {
             a = FloatVector.broadcast(Simd.SPECIES, q[q0 + x]).fma(FloatVector.fromArray(Simd.SPECIES, kT,
-                    k0 + x * stride), a);
+                    k0 + x * KeyPanels.PANEL), a);
         }
         a.mul(scale).intoArray(s, out);
     }
@@ -321,7 +323,7 @@ final class TileKernels {
             for (int c = fromColumn; c < width; c++) {
                 float sum = 0f;
                 for (int x = 0; x < d; x++) {
-                    sum += q[qOff + x] * kT[kBase + x * width + c];
+                    sum += q[qOff + x] * kT[kBase + KeyPanels.index(x, c, width, d)];
                 }
                 s[r * sStride + sColumn + c] = scale * sum;
             }
