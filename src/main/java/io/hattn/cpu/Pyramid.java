@@ -443,7 +443,7 @@ final class Pyramid {
         int left = keyBlockBase(level - 1, 2 * b);
         int right = keyBlockBase(level - 1, 2 * b + 1);
         if (Simd.ENABLED && Simd.WIDE_TILES && block == Simd.LANES) {
-            TileKernels.pairMeansOfTwoRows(in, left, right, block, dim, inverseCount, out, outBase);
+            TileKernels.pairMeansOfTwoRows(in, left, right, dim, inverseCount, out, outBase);
             return;
         }
         int half = block / 2;

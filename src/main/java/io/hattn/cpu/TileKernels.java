@@ -1300,17 +1300,18 @@ final class TileKernels {
     /**
      * For {@code rows} rows of one vector each: {@code out[outOffset + x * LANES + c] = (pair c of (row x at first, row x
      * at second) laid end to end) * inverse[c]}: the means of adjacent pairs across two transposed key blocks,
-     * i.e. one coarse key block from its two children, when a block is exactly one vector wide.
+     * i.e. one coarse key block from its two children, when a block is exactly one panel ({@link KeyPanels}) wide.
+     * The rows' stride is the constant panel width, so that C2 drops the loop's bounds checks.
      */
-    static void pairMeansOfTwoRows(float[] a, int first, int second, int width, int rows, float[] inverse,
-                                   float[] out, int outOffset) {
+    static void pairMeansOfTwoRows(float[] a, int first, int second, int rows, float[] inverse, float[] out,
+                                   int outOffset) {
         FloatVector factor = FloatVector.fromArray(Simd.SPECIES, inverse, 0);
         for (int x = 0; x < rows; x++) {
-            FloatVector left = FloatVector.fromArray(Simd.SPECIES, a, first + x * width);
-            FloatVector right = FloatVector.fromArray(Simd.SPECIES, a, second + x * width);
+            FloatVector left = FloatVector.fromArray(Simd.SPECIES, a, first + x * KeyPanels.PANEL);
+            FloatVector right = FloatVector.fromArray(Simd.SPECIES, a, second + x * KeyPanels.PANEL);
             FloatVector leftPairs = left.rearrange(EVEN_LANES).add(left.rearrange(ODD_LANES));
             FloatVector rightPairs = right.rearrange(EVEN_LANES).add(right.rearrange(ODD_LANES));
-            leftPairs.blend(rightPairs, UPPER_HALF).mul(factor).intoArray(out, outOffset + x * width);
+            leftPairs.blend(rightPairs, UPPER_HALF).mul(factor).intoArray(out, outOffset + x * KeyPanels.PANEL);
         }
     }
 }
