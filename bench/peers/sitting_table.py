@@ -5,7 +5,9 @@
 - causal against bidirectional time at each length (issue 12: causal is never slower);
 - exact attention against torch SDPA (each SDPA run separately, and hattn / SDPA over them), with the
   hierarchical forward's time at the same length where the sitting measured it;
-- the hierarchical forward against lucidrains' HAttention1D.
+- the hierarchical forward against lucidrains' HAttention1D;
+- parts of the call on their own: the FMA tiles of one block (BlockTilesBenchmark) against one core's share of the
+  FMA peak, and the passes that read the inputs (PyramidPassesBenchmark) against a plain read.
 
 Times are medians of the measurement iterations (JMH) or of the repeats (the peers); GFLOP/s use the FLOP models
 of docs/algorithm.md section 9 (exact: 4 L^2 d per head, L(L + 1)/2 entries causal; hierarchical: 20 L Nr d
@@ -66,6 +68,7 @@ def main():
     parser.add_argument("--exact", help="JMH JSON with ExactForwardBenchmark")
     parser.add_argument("--sdpa", help="JSON lines of bench/peers/sdpa_forward.py")
     parser.add_argument("--lucidrains", help="JSON lines of bench/peers/lucidrains_forward.py")
+    parser.add_argument("--parts", help="JMH JSON with BlockTilesBenchmark and PyramidPassesBenchmark")
     args = parser.parse_args()
 
     hierarchical = jmh_medians(args.forward, "HierarchicalForwardBenchmark.forward")
@@ -111,6 +114,51 @@ def main():
             peer = statistics.median(runs)
             print(f"| {mode(causal)} | {length} | {hier:.1f} | {peer:.0f} | {peer / hier:.1f}x |" if hier else
                   f"| {mode(causal)} | {length} | - | {peer:.0f} | - |")
+        print()
+
+    if args.parts and os.path.exists(args.parts):
+        print_parts(args.parts, args.forward)
+
+
+# FLOPs of one finest bidirectional block's scores (or value sums): 2 x Nr 16 x 48 keys x d 64 (BlockTilesBenchmark)
+BLOCK_TILE_FLOPS = 2 * 16 * 48 * 64
+
+
+def print_parts(parts_path, peak_path):
+    """The parts of the call measured on their own, beside the FMA peak per thread and a plain read."""
+    per_core = None
+    for run in json.load(open(peak_path)):
+        if run["benchmark"].endswith("FmaPeakBenchmark.fma"):
+            per_core = run["secondaryMetrics"]["flops"]["score"] / run["threads"] / 1e9
+    tiles, passes = {}, {}
+    for run in json.load(open(parts_path)):
+        raw = [x for fork in run["primaryMetric"]["rawData"] for x in fork]
+        params = run["params"]
+        if run["benchmark"].endswith("BlockTilesBenchmark.block"):
+            tiles[params["kernel"]] = statistics.median(raw)
+        elif run["benchmark"].endswith("PyramidPassesBenchmark.run"):
+            passes[params["pass"]] = (int(params["length"]), statistics.median(raw))
+    print("### Parts of the call on their own (median)\n")
+    if tiles:
+        share = f"{per_core:.1f} GFLOP/s" if per_core else "-"
+        print(f"FMA tiles of one finest block, one thread, in L1 (one core's share of the FMA peak: {share}):\n")
+        print("| kernel | ns per block | GFLOP/s | of one core's peak |")
+        print("|---|---:|---:|---:|")
+        for kernel, ns in sorted(tiles.items()):
+            rate = BLOCK_TILE_FLOPS / ns
+            print(f"| {kernel} | {ns:.0f} | {rate:.1f} | {100 * rate / per_core:.0f}% |" if per_core else
+                  f"| {kernel} | {ns:.0f} | {rate:.1f} | - |")
+        print()
+    if passes:
+        read = passes.get("read")
+        print("The bidirectional forward's passes over its inputs, every head, one thread per core:\n")
+        print("| pass | L | ms | against a plain read |")
+        print("|---|---:|---:|---:|")
+        for name in ("read", "build", "load"):
+            if name in passes:
+                length, ms = passes[name]
+                versus = f"{ms / read[1]:.2f}x" if read else "-"
+                print(f"| {name} | {length} | {ms:.2f} | {versus} |")
         print()
 
 
