@@ -18,8 +18,12 @@ final class KeyPanels {
     /** Offset of element (x, c) (dim x of key c) from the block's base. */
     static int index(int x, int c, int width, int d) {
         int panelStart = c - c % PANEL;
-        int panelWidth = Math.min(PANEL, width - panelStart);
-        return panelStart * d + x * panelWidth + c - panelStart;
+        return panelStart * d + x * rowStride(c, width) + c - panelStart;
+    }
+
+    /** How far apart key c's consecutive dims lie: the width of its panel. */
+    static int rowStride(int c, int width) {
+        return Math.min(PANEL, width - (c - c % PANEL));
     }
 
     /** Offset of full panel {@code p} from the block's base: its row x is the vector at + x * PANEL. */

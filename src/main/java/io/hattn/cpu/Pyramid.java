@@ -450,12 +450,15 @@ final class Pyramid {
         for (int child = 0; child < 2; child++) {
             int childBase = child == 0 ? left : right;
             int column0 = child * half;
-            for (int x = 0; x < dim; x++) {
-                for (int c = 0; c < half; c++) {
-                    out[outBase + KeyPanels.index(x, column0 + c, block, dim)] =
-                            (in[childBase + KeyPanels.index(x, 2 * c, block, dim)]
-                                    + in[childBase + KeyPanels.index(x, 2 * c + 1, block, dim)])
-                                    * inverseCount[column0 + c];
+            for (int c = 0; c < half; c++) {
+                // a pair of keys 2c, 2c + 1 lies side by side in one panel (panels are of even width)
+                int pair = childBase + KeyPanels.index(0, 2 * c, block, dim);
+                int pairStride = KeyPanels.rowStride(2 * c, block);
+                int mean = outBase + KeyPanels.index(0, column0 + c, block, dim);
+                int meanStride = KeyPanels.rowStride(column0 + c, block);
+                float factor = inverseCount[column0 + c];
+                for (int x = 0; x < dim; x++) {
+                    out[mean + x * meanStride] = (in[pair + x * pairStride] + in[pair + x * pairStride + 1]) * factor;
                 }
             }
         }
