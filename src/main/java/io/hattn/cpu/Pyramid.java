@@ -375,9 +375,10 @@ final class Pyramid {
             } else {
                 for (int c = 0; c < block; c++) {
                     boolean valid = finest.weights[firstRow + c] > 0f;
+                    int key = keyBase + KeyPanels.index(0, c, block, dim);
+                    int stride = KeyPanels.rowStride(c, block);
                     for (int x = 0; x < dim; x++) {
-                        finest.keysTransposed[keyBase + KeyPanels.index(x, c, block, dim)] =
-                                valid ? k[firstKey + c * dim + x] : 0f;
+                        finest.keysTransposed[key + x * stride] = valid ? k[firstKey + c * dim + x] : 0f;
                     }
                 }
             }

@@ -321,9 +321,11 @@ final class TileKernels {
         for (int r = 0; r < rows; r++) {
             int qOff = q0 + r * d;
             for (int c = fromColumn; c < width; c++) {
+                int key = kBase + KeyPanels.index(0, c, width, d);
+                int stride = KeyPanels.rowStride(c, width);
                 float sum = 0f;
                 for (int x = 0; x < d; x++) {
-                    sum += q[qOff + x] * kT[kBase + KeyPanels.index(x, c, width, d)];
+                    sum += q[qOff + x] * kT[key + x * stride];
                 }
                 s[r * sStride + sColumn + c] = scale * sum;
             }
