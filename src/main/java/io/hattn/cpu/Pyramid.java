@@ -178,16 +178,8 @@ final class Pyramid {
         } else if (everyTokenValid) {
             // every token valid: each input read in one loop over its rows (pairMeanRows)
             Arrays.fill(w, 0, rows, 2f);
-            int qk = (inputBase + firstToken) * dim;
-            if (causal) {
-                for (int t = 0; t < rows; t++) {
-                    TileKernels.copy(problem.q(), qk + 2 * t * dim, q, t * dim, dim);
-                }
-            } else {
-                TileKernels.pairMeanRows(problem.q(), qk, dim, rows, null, 0.5f, q, 0);
-            }
-            TileKernels.pairMeanRows(problem.k(), qk, dim, rows, null, 0.5f, k, 0);
-            TileKernels.pairMeanRows(problem.v(), (inputBase + firstToken) * valueDim, valueDim, rows, null, 1f, v, 0);
+            pairLevel(problem.q(), problem.k(), (inputBase + firstToken) * dim, problem.v(),
+                    (inputBase + firstToken) * valueDim, rows, null, 0.5f, causal, scratch);
         } else {
             for (int t = 0; t < rows; t++) {
                 int fine = firstToken + 2 * t;
@@ -225,15 +217,7 @@ final class Pyramid {
                 inverse[t] = inverseOfValidChildren(firstWeight, secondWeight);
                 w[t] = firstWeight + secondWeight;
             }
-            if (causal) {
-                for (int t = 0; t < rows; t++) {
-                    TileKernels.copy(q, 2 * t * dim, q, t * dim, dim);
-                }
-            } else {
-                TileKernels.pairMeanRows(q, 0, dim, rows, inverse, 0f, q, 0);
-            }
-            TileKernels.pairMeanRows(k, 0, dim, rows, inverse, 0f, k, 0);
-            TileKernels.pairMeanRows(v, 0, valueDim, rows, null, 1f, v, 0);
+            pairLevel(q, k, 0, v, 0, rows, inverse, 0f, causal, scratch);
         }
         // rows == block: one block of the first whole level
         int firstRow = whole.row(stripLevels, strip * block);
@@ -278,6 +262,25 @@ final class Pyramid {
                 TileKernels.copy(whole.queries, firstChild * dim, whole.queries, row * dim, dim);
             }
         }
+    }
+
+    /**
+     * One level of a strip into the scratch: row t from rows 2t and 2t + 1 of the sources (queries and keys from
+     * {@code qk}, values from {@code vFirst}), keys and bidirectional queries their sum times {@code factors[t]} (or
+     * {@code factor} where factors is null), causal queries the first row of the pair, values the sum. In place
+     * (the sources the scratch, offsets 0) works, as for {@link TileKernels#pairMeanRows}.
+     */
+    private void pairLevel(float[] qIn, float[] kIn, int qk, float[] vIn, int vFirst, int rows, float[] factors,
+                           float factor, boolean causal, StripScratch scratch) {
+        if (causal) {
+            for (int t = 0; t < rows; t++) {
+                TileKernels.copy(qIn, qk + 2 * t * dim, scratch.queries, t * dim, dim);
+            }
+        } else {
+            TileKernels.pairMeanRows(qIn, qk, dim, rows, factors, factor, scratch.queries, 0);
+        }
+        TileKernels.pairMeanRows(kIn, qk, dim, rows, factors, factor, scratch.keys, 0);
+        TileKernels.pairMeanRows(vIn, vFirst, valueDim, rows, null, 1f, scratch.values, 0);
     }
 
     /** Whether tokens [firstToken, firstToken + tokens) of sequence {@code batch} all exist and are valid. */
